@@ -1,0 +1,100 @@
+/**
+ * A tiny benchmark harness: warm up, then time batches and report the median
+ * µs per operation (the median resists the odd GC pause or scheduler hiccup).
+ * No timing thresholds live anywhere near the tests; this only prints.
+ */
+
+export interface Timing {
+  readonly name: string;
+  readonly microseconds: number;
+}
+
+const BATCHES = 15;
+const BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 40);
+
+export function timeSync(name: string, fn: () => unknown): Timing {
+  const perBatch = calibrate(fn);
+  const samples: number[] = [];
+  for (let b = 0; b < BATCHES; b++) {
+    const start = performance.now();
+    for (let i = 0; i < perBatch; i++) fn();
+    samples.push(((performance.now() - start) * 1000) / perBatch);
+  }
+  return { name, microseconds: median(samples) };
+}
+
+export async function timeAsync(name: string, fn: () => Promise<unknown>): Promise<Timing> {
+  let perBatch = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let i = 0; i < perBatch; i++) await fn();
+    if (performance.now() - start >= BATCH_MS / 4) break;
+    perBatch *= 2;
+  }
+  perBatch *= 4;
+  const samples: number[] = [];
+  for (let b = 0; b < BATCHES; b++) {
+    const start = performance.now();
+    for (let i = 0; i < perBatch; i++) await fn();
+    samples.push(((performance.now() - start) * 1000) / perBatch);
+  }
+  return { name, microseconds: median(samples) };
+}
+
+/**
+ * Times a subject and its floor in alternating batches, so that both see the same
+ * machine state (frequency scaling, other processes) and their ratio is stable.
+ */
+export function timePairSync(floorName: string, floor: () => unknown, name: string, fn: () => unknown): [Timing, Timing] {
+  const floorPerBatch = calibrate(floor);
+  const perBatch = calibrate(fn);
+  const floorSamples: number[] = [];
+  const samples: number[] = [];
+  for (let b = 0; b < BATCHES; b++) {
+    let start = performance.now();
+    for (let i = 0; i < floorPerBatch; i++) floor();
+    floorSamples.push(((performance.now() - start) * 1000) / floorPerBatch);
+    start = performance.now();
+    for (let i = 0; i < perBatch; i++) fn();
+    samples.push(((performance.now() - start) * 1000) / perBatch);
+  }
+  return [
+    { name: floorName, microseconds: median(floorSamples) },
+    { name, microseconds: median(samples) },
+  ];
+}
+
+function calibrate(fn: () => unknown): number {
+  let n = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    if (performance.now() - start >= BATCH_MS / 4) return n * 4;
+    n *= 2;
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}
+
+/** Prints a table: µs/op and, for each row, the ratio to its floor. */
+export function report(title: string, rows: ReadonlyArray<{ timing: Timing; floor?: Timing; target?: number }>): void {
+  console.log(`\n${title}`);
+  for (const { timing, floor, target } of rows) {
+    const us = timing.microseconds.toFixed(2).padStart(9);
+    let line = `  ${timing.name.padEnd(44)} ${us} µs/op`;
+    if (floor !== undefined) {
+      const ratio = timing.microseconds / floor.microseconds;
+      line += `   ${ratio.toFixed(2)}x floor`;
+      if (target !== undefined) line += ` (target <= ${target.toFixed(1)}x: ${ratio <= target ? 'met' : 'NOT met'})`;
+    }
+    console.log(line);
+  }
+}
+
+/** Throws unless `condition`: benchmarks cross-check their outputs before timing anything. */
+export function check(condition: unknown, what: string): asserts condition {
+  if (!condition) throw new Error(`benchmark self-check failed: ${what}`);
+}

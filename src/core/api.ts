@@ -1,0 +1,71 @@
+/**
+ * The public core bound to one runtime. Both builds (index.ts on node:crypto,
+ * web.ts on WebCrypto) are made by this one function, so their documentation,
+ * types and behaviour cannot drift apart; only the runtime differs.
+ */
+import { encodeBase64url } from '../format/base64url.js';
+import type { CryptoRuntime } from '../crypto/runtime.js';
+import type { SealOptions, UnsealOptions } from './options.js';
+import type { UnsealResult } from './result.js';
+import { sealWith, unsealWith } from './seal.js';
+import { signWith, verifyWith } from './sign.js';
+
+/** The asynchronous core API, identical in every build. */
+export interface SealedSessionCore {
+  /**
+   * A new random secret: 32 bytes from the CSPRNG as base64url (43 characters),
+   * usable directly as a secret for `createKeyring`.
+   * @example
+   * ```ts
+   * const keys = createKeyring(generateKey());
+   * ```
+   */
+  generateKey(): string;
+  /**
+   * Encrypts and authenticates a map (AES-256-GCM under a per-token key).
+   * @throws TypeError for data that is not a Map of well-formed strings or for bad options;
+   *   RangeError when the token would exceed 16384 characters.
+   * @example
+   * ```ts
+   * const token = await seal(new Map([['userId', '12345']]), { keys, context: 'sid' });
+   * ```
+   */
+  seal(data: ReadonlyMap<string, string>, options: SealOptions): Promise<string>;
+  /**
+   * Opens a sealed token. Never rejects for any token; only bad options reject.
+   * @example
+   * ```ts
+   * const result = await unseal(token, { keys, context: 'sid' });
+   * if (result.ok) console.log(result.data.get('userId'));
+   * else console.log(result.reason); // 'malformed' | 'invalid' | 'expired' | ...
+   * ```
+   */
+  unseal(token: string, options: UnsealOptions): Promise<UnsealResult>;
+  /**
+   * Authenticates a map without encrypting it (HMAC-SHA256): anyone can read
+   * the data, nobody without the key can change it.
+   * @example
+   * ```ts
+   * const token = await sign(new Map([['theme', 'dark']]), { keys, context: 'prefs' });
+   * ```
+   */
+  sign(data: ReadonlyMap<string, string>, options: SealOptions): Promise<string>;
+  /**
+   * Checks a signed token. Never rejects for any token; only bad options reject.
+   * @example
+   * ```ts
+   * const result = await verify(token, { keys, context: 'prefs' });
+   * ```
+   */
+  verify(token: string, options: UnsealOptions): Promise<UnsealResult>;
+}
+
+export function bindCore(runtime: CryptoRuntime): SealedSessionCore {
+  return Object.freeze({
+    generateKey: () => encodeBase64url(runtime.randomBytes(32)),
+    seal: async (data: ReadonlyMap<string, string>, options: SealOptions) => sealWith(runtime, data, options),
+    unseal: async (token: string, options: UnsealOptions) => unsealWith(runtime, token, options),
+    sign: async (data: ReadonlyMap<string, string>, options: SealOptions) => signWith(runtime, data, options),
+    verify: async (token: string, options: UnsealOptions) => verifyWith(runtime, token, options),
+  });
+}

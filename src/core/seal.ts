@@ -1,0 +1,72 @@
+/**
+ * seal / unseal: XAES-256-GCM (AES-256-GCM under a per-token key derived from a
+ * 192-bit random nonce), written once for every runtime. The runtime entry points (index.ts, sync.ts, web.ts) bind it to
+ * node:crypto or WebCrypto.
+ */
+import { assertStringMap, decodeMap, encodeMap } from '../format/codec.js';
+import {
+  boundData,
+  encodeToken,
+  GCM_TAG_BYTES,
+  headerLength,
+  Kind,
+  MAX_TOKEN_LENGTH,
+  NONCE_BYTES,
+  parseToken,
+  tokenLength,
+  writeHeader,
+} from '../format/token.js';
+import { derivedKeys } from '../crypto/keys.js';
+import { xaesOpen, xaesSeal } from '../crypto/xaes.js';
+import { then, type CryptoRuntime, type MaybePromise } from '../crypto/runtime.js';
+import { checkSealOptions, checkUnsealOptions, type SealOptions, type UnsealOptions } from './options.js';
+import { failure, judge, type UnsealResult } from './result.js';
+
+/**
+ * Seals a map into a token. `nonce` is an internal parameter for known-answer
+ * tests only; the public functions always draw it from the CSPRNG.
+ */
+export function sealWith(
+  runtime: CryptoRuntime,
+  data: ReadonlyMap<string, string>,
+  options: SealOptions,
+  nonce: Uint8Array = runtime.randomBytes(NONCE_BYTES),
+): MaybePromise<string> {
+  const checked = checkSealOptions(options);
+  assertStringMap(data);
+  const plaintext = encodeMap(data);
+  const keyId = checked.entry.id;
+  const bodyLength = headerLength(keyId) + NONCE_BYTES + plaintext.length + GCM_TAG_BYTES;
+  if (tokenLength(bodyLength) > MAX_TOKEN_LENGTH) {
+    throw new RangeError(`data: expected a map that seals to at most ${MAX_TOKEN_LENGTH} characters, got one that seals to ${tokenLength(bodyLength)}`);
+  }
+  const body = new Uint8Array(bodyLength);
+  const headerEnd = writeHeader(body, { kind: Kind.Sealed, keyId, issuedAt: checked.issuedAt, expiresAt: checked.expiresAt });
+  body.set(nonce, headerEnd);
+  const aad = boundData(body.subarray(0, headerEnd), checked.context);
+  return then(derivedKeys(runtime, checked.entry), (keys) =>
+    then(xaesSeal(runtime, keys.seal, nonce, plaintext, aad), (sealed) => {
+      body.set(sealed, headerEnd + NONCE_BYTES);
+      return encodeToken(runtime, body);
+    }),
+  );
+}
+
+/** Opens a sealed token. Never throws for any token; throws only for bad options. */
+export function unsealWith(runtime: CryptoRuntime, token: string, options: UnsealOptions): MaybePromise<UnsealResult> {
+  const checked = checkUnsealOptions(options);
+  const parsed = parseToken(runtime, token);
+  if (typeof parsed === 'string') return failure(parsed);
+  // A signed token is authentic but was never meant to be opened as a secret.
+  if (parsed.kind !== Kind.Sealed) return failure('invalid');
+  const entry = checked.byId.get(parsed.keyId);
+  if (entry === undefined) return failure('unknown-key');
+  const nonce = parsed.rest.subarray(0, NONCE_BYTES);
+  const sealed = parsed.rest.subarray(NONCE_BYTES);
+  const aad = boundData(parsed.header, checked.context);
+  return then(derivedKeys(runtime, entry), (keys) =>
+    then(xaesOpen(runtime, keys.seal, nonce, sealed, aad), (plaintext) =>
+      plaintext === null ? failure('invalid') : judge(parsed, decodeMap(plaintext), entry, checked),
+    ),
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * The WebCrypto runtime: only `globalThis.crypto` (`subtle`, `getRandomValues`),
+ * no `node:` module and no Buffer, so it runs on Workers, Deno, Bun, edge
+ * runtimes and browsers. Asynchronous, as WebCrypto is.
+ */
+import { decodeBase64url, encodeBase64url } from '../format/base64url.js';
+import type { AesBlockKey, CryptoRuntime, HmacKey } from './runtime.js';
+
+const HMAC_SHA256 = Object.freeze({ name: 'HMAC', hash: 'SHA-256' });
+/** HMAC with an empty key is HMAC with a block of zeros (RFC 2104 §2); importKey rejects empty keys. */
+const EMPTY_KEY_EQUIVALENT = new Uint8Array(64);
+const ZERO_BLOCK = new Uint8Array(16);
+
+/** Our byte arrays are never backed by a SharedArrayBuffer; this tells the DOM typings so. */
+function bytes(view: Uint8Array): Uint8Array<ArrayBuffer> {
+  return view as Uint8Array<ArrayBuffer>;
+}
+
+export const webRuntime: CryptoRuntime = Object.freeze({
+  encodeBase64url,
+  decodeBase64url,
+
+  randomBytes(length: number): Uint8Array {
+    return crypto.getRandomValues(new Uint8Array(length));
+  },
+
+  importHmacKey(raw: Uint8Array): Promise<HmacKey> {
+    return crypto.subtle.importKey('raw', bytes(raw.length === 0 ? EMPTY_KEY_EQUIVALENT : raw), HMAC_SHA256, false, ['sign', 'verify']);
+  },
+
+  async hmac(key: HmacKey, data: Uint8Array): Promise<Uint8Array> {
+    return new Uint8Array(await crypto.subtle.sign('HMAC', key as CryptoKey, bytes(data)));
+  },
+
+  async hmacVerify(key: HmacKey, data: Uint8Array, tag: Uint8Array): Promise<boolean> {
+    // subtle.verify compares in constant time (WebCrypto §29.4 HMAC verify).
+    if (tag.length !== 32) return false;
+    try {
+      return await crypto.subtle.verify('HMAC', key as CryptoKey, bytes(tag), bytes(data));
+    } catch {
+      return false;
+    }
+  },
+
+  importAesBlockKey(raw: Uint8Array): Promise<AesBlockKey> {
+    return crypto.subtle.importKey('raw', bytes(raw), 'AES-CBC', false, ['encrypt']);
+  },
+
+  /**
+   * WebCrypto has no raw block function; AES-CBC of one zero block with IV = X
+   * gives E(X) as its first block (C1 = E(P1 XOR IV)), the route XAES-256-GCM's
+   * spec names for libraries that expose only AES-CBC.
+   */
+  async aesEncryptBlocks(key: AesBlockKey, blocks: Uint8Array): Promise<Uint8Array> {
+    const count = blocks.length >> 4;
+    const outputs = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        crypto.subtle.encrypt({ name: 'AES-CBC', iv: bytes(blocks.subarray(16 * i, 16 * i + 16)) }, key as CryptoKey, ZERO_BLOCK),
+      ),
+    );
+    const out = new Uint8Array(count * 16);
+    outputs.forEach((output, i) => out.set(new Uint8Array(output, 0, 16), 16 * i));
+    return out;
+  },
+
+  async aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
+    const cryptoKey = await crypto.subtle.importKey('raw', bytes(key), 'AES-GCM', false, ['encrypt']);
+    return new Uint8Array(
+      await crypto.subtle.encrypt({ name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 }, cryptoKey, bytes(plaintext)),
+    );
+  },
+
+  async aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
+    if (sealed.length < 16) return null;
+    try {
+      const cryptoKey = await crypto.subtle.importKey('raw', bytes(key), 'AES-GCM', false, ['decrypt']);
+      return new Uint8Array(
+        await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 }, cryptoKey, bytes(sealed)),
+      );
+    } catch {
+      return null;
+    }
+  },
+});

@@ -1,0 +1,149 @@
+/**
+ * The payload: a compact binary encoding of a `Map<string, string>`.
+ *
+ *   payload = *( varint(keyByteLength) key varint(valueByteLength) value )
+ *
+ * Strings are UTF-8; lengths are unsigned LEB128 in canonical (shortest) form.
+ * There is no entry count: the entries run to the end of the payload. Insertion
+ * order is kept. JSON would spend bytes on quotes, braces and escapes, and its
+ * parsers accept many spellings of one object; this encoding has exactly one.
+ */
+import { describe } from './describe.js';
+import { decodeUtf8, isWellFormed, utf8Encoder } from './utf8.js';
+
+/** Lengths above this never occur: a token is at most 16 KiB (see token.ts). */
+const MAX_VARINT_BYTES = 3;
+
+
+/**
+ * Checks that `data` is a Map of well-formed strings, the contract of `seal` and
+ * `sign`. Throws TypeError describing the first offending entry.
+ */
+export function assertStringMap(data: unknown, name = 'data'): asserts data is ReadonlyMap<string, string> {
+  if (!isMap(data)) throw new TypeError(`${name}: expected a Map<string, string>, got ${describe(data)}`);
+  for (const [key, value] of data as Map<unknown, unknown>) {
+    if (typeof key !== 'string') throw new TypeError(`${name}: expected string keys, got a key of type ${describe(key)}`);
+    if (typeof value !== 'string') {
+      throw new TypeError(`${name}: expected string values, got ${describe(value)} for key ${JSON.stringify(key.slice(0, 40))}`);
+    }
+    if (!isWellFormed(key)) throw new TypeError(`${name}: expected well-formed Unicode keys, got a key with a lone surrogate`);
+    if (!isWellFormed(value)) {
+      throw new TypeError(`${name}: expected well-formed Unicode values, got a lone surrogate in the value of ${JSON.stringify(key.slice(0, 40))}`);
+    }
+  }
+}
+
+/**
+ * Encodes a validated map. Worst case a UTF-16 code unit takes 3 UTF-8 bytes,
+ * so the buffer is sized for that and trimmed at the end.
+ */
+export function encodeMap(data: ReadonlyMap<string, string>): Uint8Array {
+  let bound = 0;
+  for (const [key, value] of data) bound += 2 * 5 + 3 * (key.length + value.length);
+  const out = new Uint8Array(bound);
+  let offset = 0;
+  for (const [key, value] of data) {
+    offset = writeString(out, offset, key);
+    offset = writeString(out, offset, value);
+  }
+  return out.subarray(0, offset);
+}
+
+function writeString(out: Uint8Array, offset: number, text: string): number {
+  const length = text.length;
+  // ASCII fast path: a charCodeAt loop beats a call into TextEncoder for the short
+  // strings sessions hold. For ASCII the byte length is the string length.
+  const start = offset + varintLength(length);
+  let i = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) break;
+    out[start + i] = c;
+  }
+  if (i === length) {
+    writeVarint(out, offset, length);
+    return start + length;
+  }
+  const bytes = utf8Encoder.encode(text);
+  offset = writeVarint(out, offset, bytes.length);
+  out.set(bytes, offset);
+  return offset + bytes.length;
+}
+
+function varintLength(value: number): number {
+  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+}
+
+function writeVarint(out: Uint8Array, offset: number, value: number): number {
+  while (value >= 0x80) {
+    out[offset++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  out[offset++] = value;
+  return offset;
+}
+
+/**
+ * Decodes a payload strictly, or returns null: every length is checked against
+ * the bytes left before it is used, varints must be canonical, UTF-8 must be
+ * valid, no key may repeat and no byte may be left over.
+ */
+export function decodeMap(bytes: Uint8Array): Map<string, string> | null {
+  // When every byte is ASCII (short ASCII strings, the common case), one decoder call
+  // turns the whole payload into a string whose indices equal byte offsets, and each
+  // entry is a cheap slice of it. Otherwise each string is decoded on its own.
+  const ascii = isAscii(bytes) ? asciiDecoder.decode(bytes) : null;
+  const data = new Map<string, string>();
+  const end = bytes.length;
+  let offset = 0;
+  let key: string | null = null;
+  while (offset < end) {
+    let length = 0;
+    let shift = 0;
+    for (let i = 0; ; i++) {
+      if (offset >= end || i === MAX_VARINT_BYTES) return null;
+      const byte = bytes[offset++]!;
+      length |= (byte & 0x7f) << shift;
+      if (byte < 0x80) {
+        // Canonical LEB128: a multi-byte varint may not end in a zero byte (an overlong form).
+        if (byte === 0 && i > 0) return null;
+        break;
+      }
+      shift += 7;
+    }
+    // Check the length against what is left before reading anything.
+    if (length > end - offset) return null;
+    const text = ascii !== null ? ascii.slice(offset, offset + length) : decodeUtf8(bytes, offset, offset + length);
+    if (text === null) return null;
+    offset += length;
+    if (key === null) {
+      key = text;
+    } else {
+      if (data.has(key)) return null;
+      data.set(key, text);
+      key = null;
+    }
+  }
+  // A key without its value is a truncated payload.
+  return key === null ? data : null;
+}
+
+const asciiDecoder = new TextDecoder();
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
+function isMap(value: unknown): value is Map<unknown, unknown> {
+  if (value instanceof Map) return true;
+  // A Map from another realm (a vm context, an iframe) fails instanceof but has the
+  // internal slot; the size getter throws for anything else, including look-alikes.
+  try {
+    MAP_SIZE.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const MAP_SIZE = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;

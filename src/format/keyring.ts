@@ -1,0 +1,139 @@
+/**
+ * Keyrings: validated, immutable sets of secrets with ids.
+ *
+ * Secrets live in a module-private WeakMap, never on the keyring object, so no
+ * serializer, inspector or error message can reach them (a keyring logged by
+ * mistake shows only its ids). Validation happens here, once, at start-up:
+ * a misconfigured secret fails loudly before the first request (Kocha's Validate).
+ */
+import { describe } from './describe.js';
+import { isWellFormed, utf8Encoder } from './utf8.js';
+
+/** AES-256 needs 256 bits; a shorter secret cannot carry them. */
+export const MIN_SECRET_BYTES = 32;
+/** Key ids travel in every token, so they are short and cookie-safe. */
+const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
+/** The id a single string secret gets: `createKeyring(s)` is `createKeyring([{ id: '1', secret: s }])`. */
+export const DEFAULT_KEY_ID = '1';
+
+/** One key of a keyring, as the crypto layer sees it. Also the cache key for derived material. */
+export interface KeyEntry {
+  readonly id: string;
+  readonly secret: Uint8Array;
+}
+
+/** A secret with its id, as given to `createKeyring`. */
+export interface KeyInput {
+  readonly id: string;
+  readonly secret: string | Uint8Array;
+}
+
+/**
+ * A validated set of keys. The first key seals and signs; every key unseals
+ * and verifies. It shows only its ids: secrets are not reachable from it.
+ */
+export interface Keyring {
+  /** The id of the key that seals and signs. */
+  readonly currentKeyId: string;
+  /** Every id, the current one first. */
+  readonly keyIds: readonly string[];
+}
+
+interface KeyringState {
+  readonly current: KeyEntry;
+  readonly byId: ReadonlyMap<string, KeyEntry>;
+}
+
+const states = new WeakMap<Keyring, KeyringState>();
+
+class SealedSessionKeyring implements Keyring {
+  readonly currentKeyId: string;
+  readonly keyIds: readonly string[];
+  constructor(ids: readonly string[]) {
+    this.currentKeyId = ids[0]!;
+    this.keyIds = Object.freeze([...ids]);
+    Object.freeze(this);
+  }
+  toJSON(): { keyIds: readonly string[] } {
+    return { keyIds: this.keyIds };
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Keyring { keyIds: [${this.keyIds.map((id) => `'${id}'`).join(', ')}] }`;
+  }
+}
+
+/**
+ * Builds a keyring from one secret or from a list of `{ id, secret }`.
+ *
+ * @param keys One secret string (used as its UTF-8 bytes, key id `'1'`), or an
+ *   array whose first entry seals and signs while every entry unseals and
+ *   verifies. Secrets need at least 32 bytes; ids match `[A-Za-z0-9_-]{1,16}`.
+ * @throws TypeError or RangeError saying which field is wrong, what was expected
+ *   and what was given (never the secret itself).
+ * @example
+ * ```ts
+ * const keys = createKeyring([
+ *   { id: '2025-06', secret: process.env.SESSION_KEY! },     // seals new tokens
+ *   { id: '2025-01', secret: process.env.SESSION_KEY_OLD! }, // still opens old ones
+ * ]);
+ * ```
+ */
+export function createKeyring(keys: string | readonly KeyInput[]): Keyring {
+  const inputs: readonly KeyInput[] =
+    typeof keys === 'string' ? [{ id: DEFAULT_KEY_ID, secret: keys }] : checkKeyList(keys);
+  const byId = new Map<string, KeyEntry>();
+  inputs.forEach((input, index) => {
+    const where = typeof keys === 'string' ? 'keys' : `keys[${index}]`;
+    if (typeof input !== 'object' || input === null) {
+      throw new TypeError(`${where}: expected an object { id, secret }, got ${describe(input)}`);
+    }
+    const { id, secret } = input;
+    if (typeof id !== 'string' || !KEY_ID.test(id)) {
+      throw new TypeError(`${where}.id: expected 1 to 16 characters from [A-Za-z0-9_-], got ${describe(id)}`);
+    }
+    if (byId.has(id)) throw new TypeError(`${where}.id: expected a unique id, got ${JSON.stringify(id)} twice`);
+    byId.set(id, Object.freeze({ id, secret: secretBytes(secret, typeof keys === 'string' ? where : `${where}.secret`) }));
+  });
+  const ring = new SealedSessionKeyring([...byId.keys()]);
+  states.set(ring, { current: byId.values().next().value!, byId });
+  return ring;
+}
+
+function checkKeyList(keys: unknown): readonly KeyInput[] {
+  if (!Array.isArray(keys)) {
+    throw new TypeError(`keys: expected a secret string or an array of { id, secret }, got ${describe(keys)}`);
+  }
+  if (keys.length === 0) throw new RangeError('keys: expected at least one { id, secret }, got an empty array');
+  return keys;
+}
+
+function secretBytes(secret: unknown, where: string): Uint8Array {
+  let bytes: Uint8Array;
+  if (typeof secret === 'string') {
+    if (!isWellFormed(secret)) throw new TypeError(`${where}: expected a well-formed Unicode string, got one with a lone surrogate`);
+    bytes = utf8Encoder.encode(secret);
+  } else if (secret instanceof Uint8Array) {
+    bytes = new Uint8Array(secret); // a copy: later changes to the caller's array must not change the key
+  } else {
+    // Never echo a secret: describe only its type.
+    throw new TypeError(`${where}: expected a string or a Uint8Array, got ${secret === null ? 'null' : typeof secret}`);
+  }
+  if (bytes.length < MIN_SECRET_BYTES) {
+    throw new RangeError(
+      `${where}: expected at least ${MIN_SECRET_BYTES} bytes (use generateKey()), got ${bytes.length} byte${bytes.length === 1 ? '' : 's'}`,
+    );
+  }
+  return bytes;
+}
+
+/** The state behind a keyring, or a TypeError when `keys` is not one made by createKeyring. */
+export function keyringState(keys: unknown): KeyringState {
+  // Fast path: the keyring is almost always a real one.
+  const state = typeof keys === 'object' && keys !== null ? states.get(keys as Keyring) : undefined;
+  if (state === undefined) {
+    // A string here is most likely the secret itself: name its type, never its text.
+    const given = typeof keys === 'string' ? 'a string (pass secrets through createKeyring() first)' : describe(keys);
+    throw new TypeError(`options.keys: expected a keyring from createKeyring(), got ${given}`);
+  }
+  return state;
+}
