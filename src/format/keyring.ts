@@ -12,7 +12,7 @@ import { isWellFormed, utf8Encoder } from './utf8.js';
 /** AES-256 needs 256 bits; a shorter secret cannot carry them. */
 export const MIN_SECRET_BYTES = 32;
 /** Key ids travel in every token, so they are short and cookie-safe. */
-const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
+export const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
 /** The id a single string secret gets: `createKeyring(s)` is `createKeyring([{ id: '1', secret: s }])`. */
 export const DEFAULT_KEY_ID = '1';
 

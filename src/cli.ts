@@ -1,0 +1,280 @@
+#!/usr/bin/env node
+/**
+ * The `sealed-session` command: `keygen` makes a key, `inspect` opens a token and
+ * says what is in it or why it was rejected. Node only, built on the public API;
+ * it parses the token header (no cryptography) only to choose unseal or verify.
+ *
+ * Exit codes: 0 success, 1 token rejected, 2 usage error. Results go to stdout,
+ * usage errors and hints to stderr. A secret is never printed.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { nodeRuntime } from './crypto/node.js';
+import { DEFAULT_KEY_ID, KEY_ID, MIN_SECRET_BYTES } from './format/keyring.js';
+import { Kind, parseToken } from './format/token.js';
+import { createKeyring, generateKey, unseal, verify, type KeyInput, type Keyring, type UnsealFailureReason, type UnsealResult } from './index.js';
+
+/** Where the command reads and writes: `process` when run, plain objects in tests. */
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  /** Read only for the token `-`. */
+  readonly stdin?: AsyncIterable<string | Uint8Array> | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const EXIT = Object.freeze({ ok: 0, rejected: 1, usage: 2 } as const);
+
+const USAGE = `Usage: sealed-session <command> [options]
+
+Commands:
+  keygen                  Print a new random key as a line for an environment file:
+                          SESSION_KEY=<43 base64url characters>
+  inspect <token>         Open a token and print its data, kind (sealed or signed), key id,
+                          issue and expiry times, or the reason it was rejected.
+                          Give - as <token> to read it from stdin.
+
+Options of inspect:
+  --key [<id>:]<secret>   A key to try; repeat it for a keyring. The first is the current key.
+                          Without <id>: id 1, as createKeyring(secret) does. A secret that
+                          contains ':' is written 1:<secret>; one that starts with '-' is
+                          written --key=<secret>.
+                          Default: the SESSION_KEY environment variable (id 1).
+  --context <name>        The context the token was made with (sessions use the cookie name).
+                          Default: none.
+  --json                  Print the result as JSON.
+
+  -h, --help              Print this help.
+  --version               Print the version.
+
+Exit codes:
+  0  the token is valid, or the key was printed
+  1  the token was rejected (the reason is printed)
+  2  usage error: bad arguments or a bad key
+`;
+
+const OPTIONS = {
+  key: { type: 'string', multiple: true },
+  context: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+const REASONS: Readonly<Record<UnsealFailureReason, string>> = Object.freeze({
+  malformed: 'not a sealed-session token, or a damaged one',
+  'unsupported-version': 'a token of another version of the format',
+  'unknown-key': 'made with a key id that none of the given keys has',
+  // One reason for every authentication failure: the core cannot tell them apart, by design.
+  invalid: 'wrong key or context, or the token was altered',
+  expired: 'the token has expired',
+  revoked: 'the token was issued before the revocation time',
+});
+
+class UsageError extends Error {}
+
+/**
+ * Runs the command line `argv` (without `node` and the script) and resolves to the exit code.
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+ * ```
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+    if (values.help) return print(io, USAGE, EXIT.ok);
+    if (values.version) return print(io, `${version()}\n`, EXIT.ok);
+    const [command, ...rest] = positionals;
+    if (command === undefined) {
+      io.stderr.write(USAGE);
+      return EXIT.usage;
+    }
+    if (command === 'keygen') {
+      if (rest.length > 0 || values.key || values.context !== undefined || values.json) {
+        throw new UsageError('keygen takes no arguments');
+      }
+      io.stderr.write('A new 256-bit key. Keep it secret: put the line below in your environment file, never in git.\n');
+      return print(io, `SESSION_KEY=${generateKey()}\n`, EXIT.ok);
+    }
+    // Never echo an unknown command or argument: it may be a token or a secret typed in the wrong place.
+    if (command !== 'inspect') throw new UsageError('expected the command keygen or inspect');
+    if (rest.length !== 1) throw new UsageError('inspect takes one token, or - to read it from stdin');
+    const keys = keyring(values.key, io.env);
+    const token = rest[0] === '-' ? await readStdin(io) : rest[0]!;
+    return await inspect(io, token.trim(), keys, values.context ?? '', values.json ?? false);
+  } catch (error) {
+    // parseArgs errors (code ERR_PARSE_ARGS_*) name the option, never its value.
+    const message = error instanceof UsageError || isParseArgsError(error) ? error.message : `${error}`;
+    io.stderr.write(`sealed-session: ${message}\nRun 'sealed-session --help' for usage.\n`);
+    return EXIT.usage;
+  }
+}
+
+async function inspect(io: CliIo, token: string, keys: Keyring, context: string, json: boolean): Promise<number> {
+  // The header is read only to choose the operation; unseal/verify authenticate it.
+  const parsed = parseToken(nodeRuntime, token);
+  const signed = typeof parsed === 'object' && parsed.kind === Kind.Signed;
+  let result: UnsealResult;
+  try {
+    result = await (signed ? verify : unseal)(token, { keys, context });
+  } catch (error) {
+    // Only bad options reject (here: a context over 1024 bytes).
+    throw new UsageError(`--context: ${(error as Error).message}`);
+  }
+  const now = Date.now();
+  if (!result.ok) {
+    let message = REASONS[result.reason];
+    if (typeof parsed === 'object' && result.reason === 'unknown-key') {
+      // Unauthenticated, but only the 64-character id alphabet can reach the terminal.
+      message = `made with key id "${parsed.keyId}", which none of the given keys has (pass --key ${parsed.keyId}:<secret>)`;
+    } else if (typeof parsed === 'object' && result.reason === 'expired') {
+      // Expiry is judged after authentication, so this header time is genuine.
+      message = `the token expired at ${when(parsed.expiresAt * 1000, now)}`;
+    }
+    const out = json ? toJson({ ok: false, reason: result.reason, message }) : `rejected: ${result.reason}: ${message}\n`;
+    return print(io, out, EXIT.rejected);
+  }
+  const kind = signed ? 'signed' : 'sealed';
+  if (json) {
+    return print(io, toJson({
+      ok: true,
+      kind,
+      keyId: result.keyId,
+      rotated: result.rotated,
+      issuedAt: iso(result.issuedAt),
+      expiresAt: result.expiresAt === null ? null : iso(result.expiresAt),
+      data: Object.fromEntries(result.data),
+    }), EXIT.ok);
+  }
+  const lines = [
+    `valid ${kind} token`,
+    `key id:  ${result.keyId} (${result.rotated ? 'not the current key: re-issue the token to rotate' : 'the current key'})`,
+    `issued:  ${when(result.issuedAt, now)}`,
+    `expires: ${result.expiresAt === null ? 'never' : when(result.expiresAt, now)}`,
+    `data:    ${result.data.size} ${result.data.size === 1 ? 'entry' : 'entries'}`,
+    ...[...result.data].map(([name, value]) => `  ${show(name, true)} = ${show(value, false)}`),
+  ];
+  return print(io, `${lines.join('\n')}\n`, EXIT.ok);
+}
+
+/** The keyring from the --key values, or from SESSION_KEY read as createKeyring(process.env.SESSION_KEY) reads it. */
+function keyring(values: string[] | undefined, env: CliIo['env']): Keyring {
+  let inputs: KeyInput[];
+  if (values !== undefined) {
+    inputs = values.map((value, index) => keyInput(value, `--key #${index + 1}`));
+  } else if (env['SESSION_KEY']) {
+    inputs = [{ id: DEFAULT_KEY_ID, secret: checkSecret(env['SESSION_KEY'], 'SESSION_KEY') }];
+  } else {
+    throw new UsageError('inspect needs a key: --key <secret>, or the SESSION_KEY environment variable');
+  }
+  inputs.forEach(({ id }, index) => {
+    const first = inputs.findIndex((other) => other.id === id);
+    if (first !== index) throw new UsageError(`--key #${index + 1}: id "${id}" is already the id of --key #${first + 1}; give each key its own id: --key <id>:<secret>`);
+  });
+  try {
+    return createKeyring(inputs);
+  } catch (error) {
+    // What our own checks leave: a secret with a lone surrogate. The message names the field, never the secret.
+    throw new UsageError(`bad key: ${(error as Error).message}`);
+  }
+}
+
+/** `<secret>` or `<id>:<secret>`; generateKey() secrets are base64url, so they never contain ':'. */
+function keyInput(value: string, where: string): KeyInput {
+  const colon = value.indexOf(':');
+  if (colon === -1) return { id: DEFAULT_KEY_ID, secret: checkSecret(value, where) };
+  const id = value.slice(0, colon);
+  if (!KEY_ID.test(id)) {
+    throw new UsageError(`${where}: expected <id>:<secret> with an id of 1 to 16 characters from [A-Za-z0-9_-] (a secret that contains ':' is written 1:<secret>)`);
+  }
+  return { id, secret: checkSecret(value.slice(colon + 1), where) };
+}
+
+function checkSecret(secret: string, where: string): string {
+  const bytes = Buffer.byteLength(secret);
+  if (bytes < MIN_SECRET_BYTES) {
+    throw new UsageError(`${where}: expected a secret of at least ${MIN_SECRET_BYTES} bytes (make one with 'sealed-session keygen'), got ${bytes}`);
+  }
+  return secret;
+}
+
+async function readStdin(io: CliIo): Promise<string> {
+  if (io.stdin === undefined) throw new UsageError('no stdin to read the token from');
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}
+
+/**
+ * A name or value as it appears after `name = `: bare when that is unambiguous, else a JSON
+ * string. Control and format characters are always escaped: printed raw, they could move the
+ * cursor, rewrite earlier lines or reorder text on the terminal (ANSI escapes, Trojan Source).
+ */
+function show(text: string, isName: boolean): string {
+  const bare = text !== '' && text.trim() === text && !text.startsWith('"') && !UNSAFE.test(text) && !(isName && text.includes('='));
+  return bare ? text : escapeUnsafe(JSON.stringify(text));
+}
+
+/** C0, DEL, C1, format characters (bidi overrides, zero-width, tags) and the JavaScript line terminators. */
+const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+/** UNSAFE less U+0000 to U+001F, which JSON.stringify escapes inside strings (and which are whitespace outside them). */
+const UNSAFE_AFTER_JSON = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
+
+/** Escapes what JSON.stringify leaves raw; a \u escape is valid JSON, and these can only occur inside strings. */
+function escapeUnsafe(json: string): string {
+  return json.replace(UNSAFE_AFTER_JSON, (c) => c.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''));
+}
+
+function toJson(value: object): string {
+  return `${escapeUnsafe(JSON.stringify(value, null, 2))}\n`;
+}
+
+/** Tokens carry whole seconds, so the milliseconds are dropped. */
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+const UNITS = [['year', 365 * 86400], ['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1]] as const;
+
+/** "2025-06-01T12:00:00Z (in 7 days)". */
+function when(ms: number, now: number): string {
+  const seconds = (ms - now) / 1000;
+  const [unit, size] = UNITS.find(([, unitSeconds]) => Math.abs(seconds) >= unitSeconds) ?? UNITS[UNITS.length - 1]!;
+  return `${iso(ms)} (${RELATIVE.format(Math.round(seconds / size), unit)})`;
+}
+
+function version(): string {
+  // ../package.json from both src/cli.ts and dist/cli.js.
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+function print(io: CliIo, text: string, code: number): number {
+  io.stdout.write(text);
+  return code;
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  return error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
+}
+
+/** True when this file is the program node runs; npm's bin shims are symlinks, so compare real paths. */
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return pathToFileURL(realpathSync(entry)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}

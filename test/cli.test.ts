@@ -1,0 +1,339 @@
+/**
+ * The `sealed-session` command, run in-process through `main` (so coverage sees it), plus one
+ * end-to-end run of the built dist/cli.js (npm test builds dist/ first).
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { main, type CliIo } from '../src/cli.js';
+import { createKeyring, generateKey, seal, sign } from '../src/index.js';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function run(argv: string[], options: { env?: Record<string, string>; stdin?: CliIo['stdin'] } = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdin: options.stdin,
+    env: options.env ?? {},
+  });
+  return { code, stdout, stderr };
+}
+
+/** A run that printed nothing but a usage error, and never the secrets it was given. */
+function assertUsageError(result: Run, message: RegExp, secrets: readonly string[] = []): void {
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /^sealed-session: /);
+  assert.match(result.stderr, message);
+  assert.match(result.stderr, /Run 'sealed-session --help' for usage\.\n$/);
+  for (const secret of secrets) assert.ok(!result.stderr.includes(secret), 'a secret was printed');
+}
+
+const KEY = generateKey();
+const OLD_KEY = generateKey();
+const keys = createKeyring(KEY);
+const DATA = new Map([['userId', '12345'], ['role', 'admin']]);
+const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+
+describe('keygen', () => {
+  test('prints one SESSION_KEY line with a fresh 43-character key, and a hint on stderr', async () => {
+    const first = await run(['keygen']);
+    const second = await run(['keygen']);
+    assert.equal(first.code, 0);
+    assert.match(first.stdout, /^SESSION_KEY=[A-Za-z0-9_-]{43}\n$/);
+    assert.notEqual(first.stdout, second.stdout);
+    assert.match(first.stderr, /Keep it secret/);
+    assert.ok(!first.stderr.includes(first.stdout.slice('SESSION_KEY='.length, -1)), 'the key went to stderr');
+  });
+
+  test('the printed key is a working secret: a token sealed with it inspects as valid', async () => {
+    const key = (await run(['keygen'])).stdout.trim().slice('SESSION_KEY='.length);
+    const token = await seal(DATA, { keys: createKeyring(key) });
+    const result = await run(['inspect', token], { env: { SESSION_KEY: key } });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^valid sealed token\n/);
+  });
+
+  test('takes no arguments', async () => {
+    assertUsageError(await run(['keygen', 'extra']), /keygen takes no arguments/);
+    assertUsageError(await run(['keygen', '--json']), /keygen takes no arguments/);
+    assertUsageError(await run(['keygen', '--key', KEY]), /keygen takes no arguments/, [KEY]);
+  });
+});
+
+describe('inspect: valid tokens', () => {
+  test('a sealed token: kind, key id, times and data', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const token = await seal(DATA, { keys });
+    const result = await run(['inspect', token, '--key', KEY]);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    const lines = result.stdout.split('\n');
+    assert.equal(lines[0], 'valid sealed token');
+    assert.equal(lines[1], 'key id:  1 (the current key)');
+    assert.match(lines[2]!, /^issued: {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \((\d+ seconds? ago|in 0 seconds)\)$/);
+    const issued = Date.parse(lines[2]!.slice('issued:  '.length, lines[2]!.indexOf(' (')));
+    assert.ok(issued / 1000 >= before && issued / 1000 <= before + 2, 'issue time is not the sealing time');
+    assert.equal(lines[3], `expires: ${iso(issued / 1000 + 7 * 86400)} (in 7 days)`);
+    assert.deepEqual(lines.slice(4), ['data:    2 entries', '  userId = 12345', '  role = admin', '']);
+    assert.ok(!result.stdout.includes(KEY));
+  });
+
+  test('a signed token is verified, not unsealed', async () => {
+    const token = await sign(new Map([['theme', 'dark']]), { keys, ttl: Infinity });
+    const result = await run(['inspect', token, '--key', KEY]);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^valid signed token\n/);
+    assert.match(result.stdout, /\nexpires: never\n/);
+    assert.match(result.stdout, /\ndata: {4}1 entry\n {2}theme = dark\n$/);
+  });
+
+  test('a token made with an older key of the keyring is reported as rotated', async () => {
+    const token = await seal(DATA, { keys: createKeyring([{ id: '2025-01', secret: OLD_KEY }]) });
+    const result = await run(['inspect', token, '--key', `2025-06:${KEY}`, '--key', `2025-01:${OLD_KEY}`]);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /\nkey id: {2}2025-01 \(not the current key: re-issue the token to rotate\)\n/);
+    const current = await run(['inspect', token, '--key', `2025-01:${OLD_KEY}`, '--key', `2025-06:${KEY}`]);
+    assert.match(current.stdout, /\nkey id: {2}2025-01 \(the current key\)\n/);
+  });
+
+  test('the context must match the one the token was made with', async () => {
+    const token = await seal(DATA, { keys, context: 'sid' });
+    assert.equal((await run(['inspect', token, '--key', KEY, '--context', 'sid'])).code, 0);
+    const wrong = await run(['inspect', token, '--key', KEY, '--context', 'other']);
+    assert.equal(wrong.code, 1);
+    assert.equal(wrong.stdout, 'rejected: invalid: wrong key or context, or the token was altered\n');
+    assert.equal((await run(['inspect', token, '--key', KEY])).code, 1);
+  });
+
+  test('names and values that could mislead a terminal are quoted and escaped', async () => {
+    const data = new Map([
+      ['plain', 'text with spaces'],
+      ['newline', 'two\nlines'],
+      ['escape', '\u001b[2Jcleared'],
+      ['bidi', 'abc\u202edef'],
+      ['c1', 'x\u009by'],
+      ['tag', 'a\u{E0041}'],
+      ['empty', ''],
+      [' padded', '"quoted" '],
+      ['a=b', 'c'],
+    ]);
+    const token = await seal(data, { keys });
+    const result = await run(['inspect', token, '--key', KEY]);
+    assert.equal(result.code, 0);
+    assert.deepEqual(result.stdout.split('\n').slice(5, -1), [
+      '  plain = text with spaces',
+      '  newline = "two\\nlines"',
+      '  escape = "\\u001b[2Jcleared"',
+      '  bidi = "abc\\u202edef"',
+      '  c1 = "x\\u009by"',
+      '  tag = "a\\udb40\\udc41"',
+      '  empty = ""',
+      '  " padded" = "\\"quoted\\" "',
+      '  "a=b" = c',
+    ]);
+    assert.doesNotMatch(result.stdout, /[\u001b\u202e\u009b]/u);
+  });
+});
+
+describe('inspect: rejected tokens exit 1 with the reason on stdout', () => {
+  test('wrong key: invalid', async () => {
+    const token = await seal(DATA, { keys });
+    const result = await run(['inspect', token, '--key', OLD_KEY]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, 'rejected: invalid: wrong key or context, or the token was altered\n');
+    assert.equal(result.stderr, '');
+  });
+
+  test('unknown key id: names the id the token carries', async () => {
+    const token = await seal(DATA, { keys: createKeyring([{ id: '2025-06', secret: KEY }]) });
+    const result = await run(['inspect', token, '--key', KEY]);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stdout,
+      'rejected: unknown-key: made with key id "2025-06", which none of the given keys has (pass --key 2025-06:<secret>)\n',
+    );
+  });
+
+  test('expired: says when', async () => {
+    const now = Date.now() - 3600_000;
+    const token = await seal(DATA, { keys, now, ttl: 60 });
+    const result = await run(['inspect', token, '--key', KEY]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, `rejected: expired: the token expired at ${iso(Math.floor(now / 1000) + 60)} (59 minutes ago)\n`);
+  });
+
+  test('malformed and other versions', async () => {
+    const token = await seal(DATA, { keys });
+    for (const bad of ['garbage', 'ss1.', token.slice(0, 30), `${token}!`]) {
+      const result = await run(['inspect', bad, '--key', KEY]);
+      assert.equal(result.code, 1, bad);
+      assert.equal(result.stdout, 'rejected: malformed: not a sealed-session token, or a damaged one\n');
+    }
+    const other = await run(['inspect', `ss2.${token.slice(4)}`, '--key', KEY]);
+    assert.equal(other.code, 1);
+    assert.equal(other.stdout, 'rejected: unsupported-version: a token of another version of the format\n');
+  });
+
+  test('a signed token altered to claim the sealed kind is invalid, not opened', async () => {
+    const signed = await sign(DATA, { keys });
+    const body = Buffer.from(signed.slice(4), 'base64url');
+    body[1] = 1; // Kind.Sealed
+    const result = await run(['inspect', `ss1.${body.toString('base64url')}`, '--key', KEY]);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^rejected: invalid: /);
+  });
+});
+
+describe('inspect: input', () => {
+  test('- reads the token from stdin, in string or byte chunks, around whitespace', async () => {
+    const token = await seal(DATA, { keys });
+    async function* stdin(): AsyncGenerator<string | Uint8Array> {
+      yield `  ${token.slice(0, 10)}`;
+      yield Buffer.from(`${token.slice(10)}\n`);
+    }
+    const result = await run(['inspect', '-', '--key', KEY], { stdin: stdin() });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^valid sealed token\n/);
+  });
+
+  test('- without a stdin is a usage error; an empty stdin is a malformed token', async () => {
+    assertUsageError(await run(['inspect', '-', '--key', KEY]), /no stdin to read the token from/, [KEY]);
+    const empty = await run(['inspect', '-', '--key', KEY], { stdin: (async function* () {})() });
+    assert.equal(empty.code, 1);
+    assert.match(empty.stdout, /^rejected: malformed: /);
+  });
+
+  test('SESSION_KEY is the key when no --key is given, read whole as createKeyring(string) does', async () => {
+    const token = await seal(DATA, { keys });
+    const fromEnv = await run(['inspect', token], { env: { SESSION_KEY: KEY } });
+    assert.equal(fromEnv.code, 0);
+    assert.match(fromEnv.stdout, /\nkey id: {2}1 \(the current key\)\n/);
+    // --key wins over the environment.
+    assert.equal((await run(['inspect', token, '--key', KEY], { env: { SESSION_KEY: OLD_KEY } })).code, 0);
+    assert.equal((await run(['inspect', token, '--key', OLD_KEY], { env: { SESSION_KEY: KEY } })).code, 1);
+    // A secret with ':' in SESSION_KEY is still one secret with id 1.
+    const colonSecret = `x:${KEY}`;
+    const colonToken = await seal(DATA, { keys: createKeyring(colonSecret) });
+    assert.equal((await run(['inspect', colonToken], { env: { SESSION_KEY: colonSecret } })).code, 0);
+    assert.equal((await run(['inspect', colonToken, '--key', `1:${colonSecret}`])).code, 0);
+  });
+
+  test('--json prints one parseable object, for a valid and for a rejected token', async () => {
+    const data = new Map([['userId', '12345'], ['bidi', 'a\u202eb'], ['line', 'x\ny']]);
+    const token = await seal(data, { keys: createKeyring([{ id: 'k2', secret: KEY }, { id: 'k1', secret: OLD_KEY }]), context: 'sid' });
+    const args = ['inspect', token, '--key', `k2:${KEY}`, '--key', `k1:${OLD_KEY}`, '--context', 'sid', '--json'];
+    const result = await run(args);
+    assert.equal(result.code, 0);
+    assert.doesNotMatch(result.stdout, /\u202e/u);
+    const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(parsed), ['ok', 'kind', 'keyId', 'rotated', 'issuedAt', 'expiresAt', 'data']);
+    assert.equal(parsed['ok'], true);
+    assert.equal(parsed['kind'], 'sealed');
+    assert.equal(parsed['keyId'], 'k2');
+    assert.equal(parsed['rotated'], false);
+    assert.equal(Date.parse(parsed['expiresAt'] as string) - Date.parse(parsed['issuedAt'] as string), 7 * 86400_000);
+    assert.deepEqual(parsed['data'], Object.fromEntries(data));
+
+    const rejected = await run([...args.slice(0, -3), '--context', 'other', '--json']);
+    assert.equal(rejected.code, 1);
+    assert.deepEqual(JSON.parse(rejected.stdout), {
+      ok: false,
+      reason: 'invalid',
+      message: 'wrong key or context, or the token was altered',
+    });
+  });
+});
+
+describe('usage', () => {
+  test('--help and -h print the usage with the exit codes; no arguments prints it on stderr and exits 2', async () => {
+    for (const flag of ['--help', '-h']) {
+      const result = await run([flag]);
+      assert.equal(result.code, 0);
+      assert.match(result.stdout, /^Usage: sealed-session <command> \[options\]\n/);
+      assert.match(result.stdout, /Exit codes:\n {2}0 .+\n {2}1 .+\n {2}2 .+\n$/);
+    }
+    assert.equal((await run(['inspect', 'x', '--help'])).code, 0);
+    const bare = await run([]);
+    assert.equal(bare.code, 2);
+    assert.equal(bare.stdout, '');
+    assert.match(bare.stderr, /^Usage: sealed-session/);
+  });
+
+  test('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.deepEqual(await run(['--version']), { code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  test('bad arguments exit 2 with a message on stderr, never echoing a token or a secret', async () => {
+    const token = await seal(DATA, { keys });
+    assertUsageError(await run(['frob']), /expected the command keygen or inspect/);
+    assertUsageError(await run([token, '--key', KEY]), /expected the command keygen or inspect/, [token, KEY]);
+    assertUsageError(await run(['inspect', '--key', KEY]), /inspect takes one token/, [KEY]);
+    assertUsageError(await run(['inspect', token, KEY]), /inspect takes one token/, [token, KEY]);
+    assertUsageError(await run(['inspect', token]), /inspect needs a key: --key <secret>, or the SESSION_KEY environment variable/);
+    assertUsageError(await run(['inspect', token], { env: { SESSION_KEY: '' } }), /inspect needs a key/);
+    assertUsageError(await run(['inspect', token, '--kye', KEY]), /Unknown option '--kye'/, [KEY]);
+    assertUsageError(await run(['inspect', token, '--key']), /Option '--key <value>' argument missing/);
+    assertUsageError(await run(['inspect', token, '--json=yes', '--key', KEY]), /'--json' does not take an argument/, [KEY]);
+    assertUsageError(await run(['inspect', token, '--key', `-${KEY}`]), /argument is ambiguous/, [KEY]);
+  });
+
+  test('bad keys exit 2 and name the --key, never the secret', async () => {
+    const token = await seal(DATA, { keys });
+    const short = 'short-secret';
+    assertUsageError(
+      await run(['inspect', token, '--key', KEY, '--key', `old:${short}`]),
+      /--key #2: expected a secret of at least 32 bytes \(make one with 'sealed-session keygen'\), got 12\n/,
+      [short],
+    );
+    assertUsageError(await run(['inspect', token], { env: { SESSION_KEY: short } }), /SESSION_KEY: expected a secret of at least 32 bytes/, [short]);
+    assertUsageError(
+      await run(['inspect', token, '--key', KEY, '--key', OLD_KEY]),
+      /--key #2: id "1" is already the id of --key #1; give each key its own id: --key <id>:<secret>/,
+      [KEY, OLD_KEY],
+    );
+    // The part before ':' may be a piece of a secret, so a bad id is described, not shown.
+    const colonSecret = `not an id:${KEY}`;
+    assertUsageError(
+      await run(['inspect', token, '--key', colonSecret]),
+      /--key #1: expected <id>:<secret> with an id of 1 to 16 characters from \[A-Za-z0-9_-\] \(a secret that contains ':' is written 1:<secret>\)/,
+      ['not an id', KEY],
+    );
+    const loneSurrogate = `\ud800${KEY}`;
+    assertUsageError(await run(['inspect', token, '--key', loneSurrogate]), /bad key: .*lone surrogate/, [KEY]);
+  });
+
+  test('a context longer than the core accepts is a usage error', async () => {
+    const token = await seal(DATA, { keys });
+    assertUsageError(await run(['inspect', token, '--key', KEY, '--context', 'c'.repeat(2000)]), /--context: .*at most 1024 UTF-8 bytes, got 2000/, [KEY]);
+  });
+});
+
+test('end to end: node dist/cli.js keygen, directly and through a symlink as npm bin shims are, prints a key', async () => {
+  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'sealed-session-cli-'));
+  try {
+    const shim = join(dir, 'sealed-session');
+    symlinkSync(cli, shim);
+    for (const entry of [cli, shim]) {
+      // execFile rejects on a non-zero exit code, so resolving means exit 0.
+      const { stdout } = await promisify(execFile)(process.execPath, [entry, 'keygen']);
+      assert.match(stdout, /^SESSION_KEY=[A-Za-z0-9_-]{43}\n$/, entry);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
