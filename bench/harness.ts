@@ -24,21 +24,8 @@ export function timeSync(name: string, fn: () => unknown): Timing {
 }
 
 export async function timeAsync(name: string, fn: () => Promise<unknown>): Promise<Timing> {
-  let perBatch = 1;
-  for (;;) {
-    const start = performance.now();
-    for (let i = 0; i < perBatch; i++) await fn();
-    if (performance.now() - start >= BATCH_MS / 4) break;
-    perBatch *= 2;
-  }
-  perBatch *= 4;
-  const samples: number[] = [];
-  for (let b = 0; b < BATCHES; b++) {
-    const start = performance.now();
-    for (let i = 0; i < perBatch; i++) await fn();
-    samples.push(((performance.now() - start) * 1000) / perBatch);
-  }
-  return { name, microseconds: median(samples) };
+  const [timing] = await timeAlternatingAsync([[name, fn]]);
+  return timing!;
 }
 
 /**
@@ -97,4 +84,38 @@ export function report(title: string, rows: ReadonlyArray<{ timing: Timing; floo
 /** Throws unless `condition`: benchmarks cross-check their outputs before timing anything. */
 export function check(condition: unknown, what: string): asserts condition {
   if (!condition) throw new Error(`benchmark self-check failed: ${what}`);
+}
+
+/**
+ * timePairSync for asynchronous operations, and for more than two: every function
+ * in turn, batch after batch, each call awaited before the next (latency per
+ * operation, as a request sees it). Ratios between the results are stable because
+ * all of them see the same machine state.
+ */
+export async function timeAlternatingAsync(
+  subjects: ReadonlyArray<readonly [name: string, fn: () => Promise<unknown>]>,
+): Promise<Timing[]> {
+  const perBatch: number[] = [];
+  for (const [, fn] of subjects) perBatch.push(await calibrateAsync(fn));
+  const samples: number[][] = subjects.map(() => []);
+  for (let b = 0; b < BATCHES; b++) {
+    for (let s = 0; s < subjects.length; s++) {
+      const fn = subjects[s]![1];
+      const n = perBatch[s]!;
+      const start = performance.now();
+      for (let i = 0; i < n; i++) await fn();
+      samples[s]!.push(((performance.now() - start) * 1000) / n);
+    }
+  }
+  return subjects.map(([name], s) => ({ name, microseconds: median(samples[s]!) }));
+}
+
+async function calibrateAsync(fn: () => Promise<unknown>): Promise<number> {
+  let n = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) await fn();
+    if (performance.now() - start >= BATCH_MS / 4) return n * 4;
+    n *= 2;
+  }
 }

@@ -23,3 +23,40 @@ export const unseal: SealedSessionCore['unseal'] = core.unseal;
 export const sign: SealedSessionCore['sign'] = core.sign;
 /** {@inheritDoc SealedSessionCore.verify} */
 export const verify: SealedSessionCore['verify'] = core.verify;
+
+// ---------------------------------------------------------------------------------------------
+// Sessions (src/session): the runtime-neutral session layer; its stores bound to this build's core.
+// ---------------------------------------------------------------------------------------------
+import { bindSession, type SessionApi } from './session/bind.js';
+
+export { Session } from './session/session.js';
+export { storeConformance } from './session/conformance.js';
+export type { SessionState } from './session/read.js';
+export type { SessionOptions, SessionConfig, SessionCookieOptions } from './session/options.js';
+export type {
+  SessionStore,
+  StoreContext,
+  SaveContext,
+  StoreSetup,
+  StoreLoadResult,
+  StoreLoadSuccess,
+  StoreLoadFailure,
+  SessionInvalidReason,
+} from './session/store.js';
+export type { CookieStoreOptions } from './session/cookie-store.js';
+export type { MemoryStore, MemoryStoreOptions } from './session/memory-store.js';
+export type { SessionApi } from './session/bind.js';
+export type { StoreCheck, StoreConformanceOptions } from './session/conformance.js';
+
+const sessionApi = bindSession(core);
+
+/** {@inheritDoc SessionApi.defineSession} */
+export const defineSession: SessionApi['defineSession'] = sessionApi.defineSession;
+/** {@inheritDoc SessionApi.readSession} */
+export const readSession: SessionApi['readSession'] = sessionApi.readSession;
+/** {@inheritDoc SessionApi.commitSession} */
+export const commitSession: SessionApi['commitSession'] = sessionApi.commitSession;
+/** {@inheritDoc SessionApi.cookieStore} */
+export const cookieStore: SessionApi['cookieStore'] = sessionApi.cookieStore;
+/** {@inheritDoc SessionApi.memoryStore} */
+export const memoryStore: SessionApi['memoryStore'] = sessionApi.memoryStore;

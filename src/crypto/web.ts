@@ -10,6 +10,7 @@ const HMAC_SHA256 = Object.freeze({ name: 'HMAC', hash: 'SHA-256' });
 /** HMAC with an empty key is HMAC with a block of zeros (RFC 2104 §2); importKey rejects empty keys. */
 const EMPTY_KEY_EQUIVALENT = new Uint8Array(64);
 const ZERO_BLOCK = new Uint8Array(16);
+const RANDOM_QUOTA = 65_536;
 
 /** Our byte arrays are never backed by a SharedArrayBuffer; this tells the DOM typings so. */
 function bytes(view: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -21,7 +22,10 @@ export const webRuntime: CryptoRuntime = Object.freeze({
   decodeBase64url,
 
   randomBytes(length: number): Uint8Array {
-    return crypto.getRandomValues(new Uint8Array(length));
+    const out = new Uint8Array(length);
+    // getRandomValues throws QuotaExceededError above 65,536 bytes per call (WebCrypto, getRandomValues).
+    for (let at = 0; at < length; at += RANDOM_QUOTA) crypto.getRandomValues(out.subarray(at, at + RANDOM_QUOTA));
+    return out;
   },
 
   importHmacKey(raw: Uint8Array): Promise<HmacKey> {

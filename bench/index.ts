@@ -1,0 +1,13 @@
+/**
+ * `npm run bench`: every benchmark in turn, each in its own process so one
+ * cannot warm up or disturb another. Prints µs/op and ratios to the floors.
+ */
+import { spawnSync } from 'node:child_process';
+
+const scripts = ['core.ts', 'web.ts', 'session.ts', 'cookie.ts', 'http.ts'];
+for (const script of scripts) {
+  const url = new URL(script, import.meta.url);
+  console.log(`\n=== bench/${script} ===`);
+  const result = spawnSync(process.execPath, ['--conditions=sealed-session-source', '--import', 'tsx', url.pathname], { stdio: 'inherit' });
+  if (result.status !== 0) process.exitCode = 1;
+}

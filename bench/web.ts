@@ -1,0 +1,174 @@
+/**
+ * seal / unseal / sign / verify of the WebCrypto build (src/web.ts) beside a WebCrypto
+ * floor timed in the same run, in alternating batches:
+ *   seal floor   = JSON.stringify + getRandomValues(12) + one subtle.encrypt (AES-256-GCM, key imported once)
+ *   unseal floor = one subtle.decrypt + JSON.parse
+ *   sign floor   = JSON.stringify + one subtle.sign (HMAC-SHA256, key imported once)
+ *   verify floor = one subtle.verify + JSON.parse
+ * The floors skip what a token needs beyond that (header, base64url, key ids, expiry), so
+ * they are the least any WebCrypto-based sealer can do. Each operation is awaited before
+ * the next: latency per request, not throughput. Outputs are cross-checked before timing,
+ * including against the Node build, and the number of WebCrypto calls per operation is
+ * counted and printed (on Node each call is a round trip through the thread pool).
+ * Target (issue 3): seal of the 5-entry session <= 2.5x its floor.
+ *
+ * A second reference for seal, "bare XAES-256-GCM", makes the same WebCrypto calls a
+ * sealed token needs and nothing else (random 24-byte nonce, the two AES-CBC block
+ * calls of the key derivation in parallel, importKey of the derived key, AES-GCM),
+ * so seal / bare XAES is what the library adds on top of its construction.
+ * Run: npx tsx bench/web.ts
+ */
+import * as nodeBuild from '../src/index.js';
+import { createKeyring, generateKey, seal, sign, unseal, verify } from '../src/web.js';
+import { check, report, timeAlternatingAsync } from './harness.js';
+import { SAMPLE_SESSION, SESSION_3KB } from './fixtures.js';
+
+const keys = createKeyring(generateKey());
+const context = 'sid';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const rawKey = crypto.getRandomValues(new Uint8Array(32));
+const gcmKey = await crypto.subtle.importKey('raw', rawKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
+const cbcKey = await crypto.subtle.importKey('raw', rawKey, 'AES-CBC', false, ['encrypt']);
+const ZERO_BLOCK = new Uint8Array(16);
+const hmacKey = await crypto.subtle.importKey('raw', rawKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+
+interface FloorSealed { readonly iv: Uint8Array<ArrayBuffer>; readonly ciphertext: ArrayBuffer }
+interface FloorSigned { readonly json: Uint8Array<ArrayBuffer>; readonly mac: ArrayBuffer }
+
+async function floorSeal(data: ReadonlyMap<string, string>): Promise<FloorSealed> {
+  const json = encoder.encode(JSON.stringify(Object.fromEntries(data)));
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  return { iv, ciphertext: await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, gcmKey, json) };
+}
+
+/** The WebCrypto calls of XAES-256-GCM (src/crypto/web.ts), bare: what seal cannot do without. */
+async function bareXaesSeal(data: ReadonlyMap<string, string>): Promise<ArrayBuffer> {
+  const json = encoder.encode(JSON.stringify(Object.fromEntries(data)));
+  const nonce = crypto.getRandomValues(new Uint8Array(24));
+  const blocks = new Uint8Array(32);
+  blocks.set(nonce.subarray(0, 12), 4);
+  blocks.set(nonce.subarray(0, 12), 20);
+  const [first, second] = await Promise.all([
+    crypto.subtle.encrypt({ name: 'AES-CBC', iv: blocks.subarray(0, 16) }, cbcKey, ZERO_BLOCK),
+    crypto.subtle.encrypt({ name: 'AES-CBC', iv: blocks.subarray(16) }, cbcKey, ZERO_BLOCK),
+  ]);
+  const derived = new Uint8Array(32);
+  derived.set(new Uint8Array(first, 0, 16), 0);
+  derived.set(new Uint8Array(second, 0, 16), 16);
+  const key = await crypto.subtle.importKey('raw', derived, 'AES-GCM', false, ['encrypt']);
+  return crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce.subarray(12) }, key, json);
+}
+
+async function floorUnseal({ iv, ciphertext }: FloorSealed): Promise<Map<string, string>> {
+  const json = await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, gcmKey, ciphertext);
+  return new Map(Object.entries(JSON.parse(decoder.decode(json)) as Record<string, string>));
+}
+
+async function floorSign(data: ReadonlyMap<string, string>): Promise<FloorSigned> {
+  const json = encoder.encode(JSON.stringify(Object.fromEntries(data)));
+  return { json, mac: await crypto.subtle.sign('HMAC', hmacKey, json) };
+}
+
+async function floorVerify({ json, mac }: FloorSigned): Promise<Map<string, string> | null> {
+  if (!(await crypto.subtle.verify('HMAC', hmacKey, mac, json))) return null;
+  return new Map(Object.entries(JSON.parse(decoder.decode(json)) as Record<string, string>));
+}
+
+function same(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string> | null | false): boolean {
+  return b !== null && b !== false && a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}
+
+const SUBTLE_METHODS = ['encrypt', 'decrypt', 'sign', 'verify', 'importKey', 'deriveKey', 'deriveBits', 'digest', 'wrapKey', 'unwrapKey'] as const;
+
+/** The WebCrypto calls one run of `fn` makes, by method (e.g. "encrypt 3, importKey 1"). */
+async function subtleCalls(fn: () => Promise<unknown>): Promise<string> {
+  const subtle = crypto.subtle as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const counts = new Map<string, number>();
+  for (const method of SUBTLE_METHODS) {
+    const original = subtle[method]!;
+    subtle[method] = function (this: unknown, ...args: unknown[]) {
+      counts.set(method, (counts.get(method) ?? 0) + 1);
+      return original.apply(this, args);
+    };
+  }
+  try {
+    await fn();
+  } finally {
+    for (const method of SUBTLE_METHODS) delete subtle[method];
+  }
+  check(SUBTLE_METHODS.every((method) => !Object.hasOwn(subtle, method)), 'subtle methods restored');
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return `${total} (${[...counts].map(([method, n]) => `${method} ${n}`).join(', ')})`;
+}
+
+const cases = [
+  ['5-entry sample', SAMPLE_SESSION],
+  ['~3 KB session', SESSION_3KB],
+] as const;
+
+const calls: Array<[string, string]> = [];
+
+for (const [label, data] of cases) {
+  const sealed = await seal(data, { keys, context });
+  const signed = await sign(data, { keys, context });
+  const floorSealed = await floorSeal(data);
+  const floorSigned = await floorSign(data);
+  // Cross-check every output before timing anything: round trips, and the Node build agrees.
+  const opened = await unseal(sealed, { keys, context });
+  const checkedSigned = await verify(signed, { keys, context });
+  check(opened.ok && same(data, opened.data), `${label}: unseal round trip`);
+  check(checkedSigned.ok && same(data, checkedSigned.data), `${label}: verify round trip`);
+  const byNode = await nodeBuild.unseal(sealed, { keys, context });
+  check(byNode.ok && same(data, byNode.data), `${label}: the Node build opens the WebCrypto token`);
+  check(
+    (await nodeBuild.sign(data, { keys, context, now: opened.issuedAt })) === (await sign(data, { keys, context, now: opened.issuedAt })),
+    `${label}: both builds sign identically`,
+  );
+  check(same(data, await floorUnseal(floorSealed)) && same(data, await floorVerify(floorSigned)), `${label}: floor round trips`);
+
+  // Keys are derived and cached by now, so these are the calls of one token.
+  calls.push(
+    [`${label}: seal`, await subtleCalls(() => seal(data, { keys, context }))],
+    [`${label}: unseal`, await subtleCalls(() => unseal(sealed, { keys, context }))],
+    [`${label}: sign`, await subtleCalls(() => sign(data, { keys, context }))],
+    [`${label}: verify`, await subtleCalls(() => verify(signed, { keys, context }))],
+    [`${label}: seal floor`, await subtleCalls(() => floorSeal(data))],
+    [`${label}: bare XAES-256-GCM`, await subtleCalls(() => bareXaesSeal(data))],
+  );
+  check((await bareXaesSeal(data)).byteLength === encoder.encode(JSON.stringify(Object.fromEntries(data))).length + 16, `${label}: bare XAES output`);
+
+  const [sealFloor, xaesFloor, sealTime] = await timeAlternatingAsync([
+    ['floor: JSON + getRandomValues + subtle.encrypt', () => floorSeal(data)],
+    ['bare XAES-256-GCM (the 4 WebCrypto calls)', () => bareXaesSeal(data)],
+    [`seal (${sealed.length} chars)`, () => seal(data, { keys, context })],
+  ]);
+  const [unsealFloor, unsealTime] = await timeAlternatingAsync([
+    ['floor: subtle.decrypt + JSON.parse', () => floorUnseal(floorSealed)],
+    ['unseal', () => unseal(sealed, { keys, context })],
+  ]);
+  const [signFloor, signTime] = await timeAlternatingAsync([
+    ['floor: JSON + subtle.sign (HMAC)', () => floorSign(data)],
+    [`sign (${signed.length} chars)`, () => sign(data, { keys, context })],
+  ]);
+  const [verifyFloor, verifyTime] = await timeAlternatingAsync([
+    ['floor: subtle.verify (HMAC) + JSON.parse', () => floorVerify(floorSigned)],
+    ['verify', () => verify(signed, { keys, context })],
+  ]);
+  const isSample = data === SAMPLE_SESSION;
+  report(`WebCrypto build, ${label}`, [
+    { timing: sealFloor },
+    { timing: xaesFloor, floor: sealFloor },
+    { timing: sealTime, floor: sealFloor, ...(isSample ? { target: 2.5 } : {}) },
+    { timing: { name: '  seal / bare XAES-256-GCM', microseconds: sealTime.microseconds }, floor: xaesFloor },
+    { timing: unsealFloor },
+    { timing: unsealTime, floor: unsealFloor },
+    { timing: signFloor },
+    { timing: signTime, floor: signFloor },
+    { timing: verifyFloor },
+    { timing: verifyTime, floor: verifyFloor },
+  ]);
+}
+
+console.log('\nWebCrypto calls per operation (keys already derived and cached):');
+for (const [what, count] of calls) console.log(`  ${what.padEnd(32)} ${count}`);

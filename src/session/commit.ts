@@ -1,0 +1,106 @@
+/**
+ * commitSession: from what the application did to the session to the `Set-Cookie` lines to send.
+ *
+ * A cookie is sent only when needed (Kocha re-sent it on every request): the data changed; the
+ * session was cleared, destroyed or regenerated; the value was authenticated by an old key (re-seal
+ * with the current one); or a rolling refresh is due. Whenever cookies are written, the session's
+ * cookies that the request carried and the new layout does not use are expired, so a session that
+ * shrinks from chunks to one cookie, or back, never leaves stale cookies in the browser.
+ *
+ * @module
+ */
+import { describe } from '../format/describe.js';
+import { expireLines, layOut } from './chunks.js';
+import { isCookieValue } from './cookie.js';
+import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
+import { storeContext, stateInternals, type SessionState } from './read.js';
+import { Change, sessionChanges } from './session.js';
+
+/**
+ * Commits a session. Runtime-neutral: `options` is a config from `defineSession` or options with a
+ * `store` (the `keys` shortcut needs a build's `commitSession`). See the build's `commitSession`.
+ * @example
+ * ```ts
+ * for (const line of await commitSession(state, config)) response.headers.append('set-cookie', line);
+ * ```
+ */
+export function commitSession(state: SessionState, options: SessionOptions | SessionConfig): Promise<string[]> {
+  const config = resolve(options, undefined);
+  return config instanceof Promise ? config : commitWith(state, config);
+}
+
+/** commitSession on a resolved config. */
+export async function commitWith(state: SessionState, config: SessionConfig): Promise<string[]> {
+  const internals = stateInternals(state);
+  if (internals.committed) throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
+  if (config.name !== internals.config.name || !sameStore(config, internals.config)) {
+    throw new TypeError(
+      `options: expected the session options readSession() was given (name ${JSON.stringify(internals.config.name)}), ` +
+        `got ones for ${JSON.stringify(config.name)}${config.name === internals.config.name ? ' with another store' : ''}`,
+    );
+  }
+  internals.committed = true;
+  const { session, carried, used, loaded, id } = internals;
+  const changes = sessionChanges(session);
+  const destroyed = (changes & Change.Destroyed) !== 0;
+  const regenerated = (changes & Change.Regenerated) !== 0;
+  const compiledConfig = compiledOf(config);
+  const store = config.store;
+
+  // Fast path, the common read-only request: nothing done, nothing due.
+  if (changes === 0) {
+    if (!loaded) return [];
+    if (session.size > 0 && !internals.rotated && !rollingDue(config, internals.issuedAt, compiledConfig.rollAfter)) {
+      return expireLines(carried & ~used, compiledConfig);
+    }
+  }
+
+  const fresh = regenerated || destroyed || !loaded;
+  const context = storeContext(config, fresh ? undefined : id);
+  let oldId = id;
+  if (destroyed && oldId !== undefined) {
+    await store.destroy?.(oldId, context);
+    oldId = undefined;
+  }
+
+  if (session.size === 0) {
+    // An emptied session needs no cookie: delete it (and its entry), whatever made it empty.
+    // A new session that is still empty sends nothing, even over a rejected cookie: that cookie may
+    // be valid on a server that already knows a newer key (a rolling deployment).
+    if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0) return [];
+    if (oldId !== undefined) await store.destroy?.(oldId, context);
+    return expireLines(carried, compiledConfig);
+  }
+
+  const changed = (changes & Change.Dirty) !== 0 && !sameEntries(session, internals.snapshot);
+  const due = loaded && rollingDue(config, internals.issuedAt, compiledConfig.rollAfter, context.now);
+  if (!(fresh || changed || internals.rotated || due)) {
+    // Only leftovers: cookies of an earlier layout the request still carried.
+    return expireLines(carried & ~used, compiledConfig);
+  }
+
+  const value: unknown = await store.save(session, context);
+  if (typeof value !== 'string' || value === '' || !isCookieValue(value)) {
+    throw new TypeError(`store.save: expected a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`);
+  }
+  const layout = layOut(value, config, compiledConfig);
+  // The old entry goes only once the new one is safely saved: a failed save keeps the user logged in.
+  if (regenerated && oldId !== undefined) await store.destroy?.(oldId, context);
+  return layout.lines.concat(expireLines(carried & ~layout.mask, compiledConfig));
+}
+
+/**
+ * Whether a loaded session is due for a rolling re-issue: `rollAfter` ms after it was issued (0 for
+ * every request). Without an issue time (a store that does not say) only "always" is due.
+ */
+function rollingDue(config: SessionConfig, issuedAt: number | null, rollAfter: number, now?: number): boolean {
+  if (rollAfter === 0) return true;
+  if (rollAfter === Infinity || issuedAt === null) return false;
+  return (now ?? config.now()) - issuedAt >= rollAfter;
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
+}

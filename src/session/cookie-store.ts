@@ -1,0 +1,49 @@
+/**
+ * cookieStore: the stateless store. The whole session travels in the cookie, sealed (AES-256-GCM,
+ * the default) or signed (HMAC-SHA256: readable by the client, not forgeable), bound to the cookie
+ * name through the token's context.
+ *
+ * Written once for every runtime: it takes the core (seal/unseal/sign/verify) as a parameter, and
+ * each build binds it to its own (see bind.ts).
+ *
+ * @module
+ */
+import type { SealedSessionCore } from '../core/api.js';
+import { describe } from '../format/describe.js';
+import { keyringState, type Keyring } from '../format/keyring.js';
+import type { SessionStore } from './store.js';
+
+/** Options of `cookieStore`. */
+export interface CookieStoreOptions {
+  /** The keyring from `createKeyring`: its first key seals, every key opens (rotation). */
+  readonly keys: Keyring;
+  /**
+   * `true` to sign instead of seal: the client can read the data (base64url of a plain binary
+   * encoding) but not change it. For data the browser's own code must see; never for secrets.
+   * Default `false` (sealed).
+   */
+  readonly signed?: boolean | undefined;
+}
+
+/** cookieStore on a given core. Validates the options at once (Kocha's Validate). */
+export function makeCookieStore(core: SealedSessionCore, options: CookieStoreOptions): SessionStore {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`cookieStore options: expected an object { keys, signed? }, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'keys' && key !== 'signed') {
+      throw new TypeError(`cookieStore options: expected only the keys keys, signed, got ${JSON.stringify(key.slice(0, 40))}`);
+    }
+  }
+  const { keys, signed = false } = options;
+  keyringState(keys);
+  if (typeof signed !== 'boolean') throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);
+  const make = signed ? core.sign : core.seal;
+  const open = signed ? core.verify : core.unseal;
+  return Object.freeze({
+    save: (data, context) => make(data, { keys, ttl: context.ttl, context: context.name, now: context.now }),
+    // The core's UnsealResult is a StoreLoadResult: data, keyId, issuedAt, expiresAt, rotated.
+    load: (value, context) =>
+      open(value, { keys, context: context.name, now: context.now, clockSkew: context.clockSkew, issuedAfter: context.issuedAfter }),
+  } satisfies SessionStore);
+}

@@ -1,0 +1,395 @@
+/**
+ * Session options: their types and defaults, and the one-time validation that turns them into a
+ * frozen {@link SessionConfig}. Everything a request needs later (the attribute suffix of every
+ * `Set-Cookie`, the deletion headers, the size budget of a cookie) is computed here, once.
+ *
+ * @module
+ */
+import { describe } from '../format/describe.js';
+import type { Keyring } from '../format/keyring.js';
+import { serializeSetCookie, type SetCookieAttributes } from './cookie.js';
+import { checkStore, type SessionInvalidReason, type SessionStore } from './store.js';
+
+/** The longest cookie lifetime browsers keep: 400 days (RFC 6265bis §4.1.2.1, §4.1.2.2). */
+export const MAX_COOKIE_AGE = 400 * 24 * 60 * 60;
+
+/**
+ * The size rule: every `Set-Cookie` header value this library emits (name, `=`, value and all
+ * attributes) is at most 4096 characters (they are ASCII, so octets). RFC 6265bis §5.6 counts only
+ * name plus value against 4096 octets and each attribute value against 1024; counting the whole
+ * line is stricter than every browser and leaves no edge case to a browser's arithmetic.
+ */
+export const COOKIE_BUDGET = 4096;
+
+/**
+ * The largest `maxChunks`. Five cookies carry a core token of the largest size (16384 characters)
+ * with ordinary attributes; more would only let a request head outgrow what servers accept.
+ */
+export const MAX_CHUNKS = 5;
+
+/** The smallest room a cookie must leave for its value after the name and attributes. */
+const MIN_VALUE_ROOM = 1024;
+
+/** Defaults of {@link SessionOptions}. Frozen: nothing can change them for other callers. */
+export const SESSION_DEFAULTS = Object.freeze({
+  /** 7 days, the core's default token lifetime. */
+  ttl: 7 * 24 * 60 * 60,
+  /** Re-issue once half of the session's lifetime has passed. */
+  rolling: 0.5,
+  /**
+   * Three full cookies (about 12 KiB) plus a typical request's other headers stay below Node's
+   * default limit for the whole request head (16 KiB, `--max-http-header-size`); at four, a full
+   * session alone would reach it and every request would get `431` until the cookies expire.
+   */
+  maxChunks: 3,
+  /** The core's default. */
+  clockSkew: 5,
+  cookie: Object.freeze({ maxAge: 'ttl', path: '/', secure: true, httpOnly: true, sameSite: 'lax' } as const),
+});
+
+/** Attributes of the session cookie. */
+export interface SessionCookieOptions {
+  /**
+   * How long the browser keeps the cookie. Default `'ttl'`.
+   * - `'ttl'`: as long as the data lives (`ttl`), capped at 400 days; with `ttl: Infinity`, 400
+   *   days (a persistent cookie, Kocha's `-1`), renewed by `rolling`;
+   * - `'session'`: no `Max-Age`: the browser drops it when it closes (Kocha's `0`);
+   * - seconds: a whole number from 1 to 34560000 (400 days, what browsers keep at most:
+   *   RFC 6265bis §4.1.2.2); more throws a RangeError.
+   */
+  readonly maxAge?: 'ttl' | 'session' | number | undefined;
+  /** `Path`; default `'/'` (RFC 6265 §4.1.2.4). */
+  readonly path?: string | undefined;
+  /** `Domain`; default none, a host-only cookie (RFC 6265 §4.1.2.3). Not allowed with `__Host-`. */
+  readonly domain?: string | undefined;
+  /** `Secure`; default `true` (RFC 6265 §4.1.2.5). Required by `__Host-`/`__Secure-`, `sameSite: 'none'` and `partitioned`. */
+  readonly secure?: boolean | undefined;
+  /** `HttpOnly`; default `true`: scripts cannot read the cookie (RFC 6265 §4.1.2.6). */
+  readonly httpOnly?: boolean | undefined;
+  /** `SameSite`; default `'lax'` (RFC 6265bis §4.1.2.7). */
+  readonly sameSite?: 'strict' | 'lax' | 'none' | undefined;
+  /** `Partitioned` (CHIPS); default `false`. */
+  readonly partitioned?: boolean | undefined;
+}
+
+/** Options of `defineSession`, `readSession` and `commitSession`. */
+export interface SessionOptions {
+  /**
+   * The cookie name, required: an RFC 6265 token. With the `__Host-` prefix the cookie must be
+   * `secure`, `path: '/'` and without `domain`; with `__Secure-` it must be `secure` (RFC 6265bis
+   * §4.1.3). A large session uses `name.0`, `name.1`… instead (see `maxChunks`). The name is also the
+   * tokens' context: a value minted for one cookie does not open under another name.
+   */
+  readonly name: string;
+  /** Where the data lives. Give either `store` or `keys`. */
+  readonly store?: SessionStore | undefined;
+  /** Shortcut for `store: cookieStore({ keys })`: the data sealed in the cookie. */
+  readonly keys?: Keyring | undefined;
+  /**
+   * Seconds the data lives after it is saved: a positive whole number, or `Infinity` for never
+   * (Kocha's `SessionExpires`). Embedded in the token and authenticated, so a client cannot extend
+   * it. Default 604800 (7 days).
+   */
+  readonly ttl?: number | undefined;
+  /** Cookie attributes; see {@link SessionCookieOptions} for each default. */
+  readonly cookie?: SessionCookieOptions | undefined;
+  /**
+   * When an unchanged, valid session is re-issued with a fresh expiry. Default `0.5`.
+   * - a number in (0, 1]: once that share of the session's lifetime has passed since it was issued;
+   *   the lifetime is the shorter of `ttl` and the cookie's `maxAge` (400 days for `ttl: Infinity`);
+   * - `true` or `'always'`: on every request that carried a valid session;
+   * - `false`: never (the session then ends `ttl` after its last change).
+   */
+  readonly rolling?: boolean | 'always' | number | undefined;
+  /**
+   * Called with the reason when a request carried a session cookie that was rejected (never for a
+   * request without one). The request still gets an empty session. Must not throw: an exception
+   * here propagates out of `readSession`.
+   */
+  readonly onInvalid?: ((reason: SessionInvalidReason) => void) | undefined;
+  /**
+   * How many cookies one session may span, 1 to 5. Default 3. A value too large for one cookie is
+   * split across `name.0 … name.N-1`; past this many, `commitSession` throws a RangeError.
+   */
+  readonly maxChunks?: number | undefined;
+  /** Seconds of tolerance for other servers' clocks, 0 to 60. Default 5. */
+  readonly clockSkew?: number | undefined;
+  /**
+   * Ms since the epoch, or a function returning it (read on every request, so it can change
+   * without redefining the session): cookies issued before it are rejected as `'revoked'` ("log out
+   * everyone"). A function may return `undefined` for no limit. Default: none.
+   */
+  readonly issuedAfter?: number | (() => number | undefined) | undefined;
+  /** The clock, ms since the epoch; for tests. Default `Date.now`. */
+  readonly now?: (() => number) | undefined;
+}
+
+/** Resolved, validated session options: the result of `defineSession`. Frozen. */
+export interface SessionConfig {
+  readonly name: string;
+  readonly store: SessionStore;
+  readonly ttl: number;
+  /** The attributes every session cookie gets; `maxAge` is resolved to seconds, `undefined` for a browser-session cookie. */
+  readonly cookie: Readonly<SetCookieAttributes>;
+  /** Resolved `rolling`: `false`, `true` (always) or a share in (0, 1]. */
+  readonly rolling: boolean | number;
+  readonly maxChunks: number;
+  readonly clockSkew: number;
+  readonly issuedAfter: number | (() => number | undefined) | undefined;
+  readonly onInvalid: ((reason: SessionInvalidReason) => void) | undefined;
+  readonly now: () => number;
+}
+
+/** What requests need, computed at setup. Internal: kept out of the config object. */
+export interface Compiled {
+  /** `; Max-Age=…; Path=/; Secure; HttpOnly; SameSite=Lax`, shared by every cookie of this session. */
+  readonly suffix: string;
+  /** The longest value a plain `name` cookie can carry within {@link COOKIE_BUDGET}. */
+  readonly plainCapacity: number;
+  /** The longest value a `name.i` cookie can carry within {@link COOKIE_BUDGET}. */
+  readonly chunkCapacity: number;
+  /** `name.0` … `name.4`. */
+  readonly chunkNames: readonly string[];
+  /** The `Set-Cookie` that expires `name`. */
+  readonly deletePlain: string;
+  /** The `Set-Cookie` that expires `name.i`. */
+  readonly deleteChunk: readonly string[];
+  /** Ms after issue when an unchanged session is re-issued: 0 for always, Infinity for never. */
+  readonly rollAfter: number;
+  /** The keyring when the store is the default one made from `keys` (two such stores are interchangeable). */
+  readonly defaultKeys: Keyring | undefined;
+}
+
+const compiled = new WeakMap<SessionConfig, Compiled>();
+/** Raw options objects already validated: each request must not validate them again. */
+const resolved = new WeakMap<object, SessionConfig>();
+
+const OPTION_KEYS: readonly string[] = Object.freeze([
+  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'clockSkew', 'issuedAfter', 'now',
+]);
+const COOKIE_KEYS: readonly string[] = Object.freeze(['maxAge', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned']);
+
+/** Makes the default store from `keys`; supplied by the runtime binding (see bind.ts). */
+export type DefaultStoreFactory = (keys: Keyring) => SessionStore;
+
+/**
+ * The config for `options`: `options` itself when it is a config, the cached config of an options
+ * object seen before, or a new one (validated, then cached per object in a WeakMap).
+ * Without `makeDefaultStore` (the runtime-neutral path) the `keys` shortcut is refused with a
+ * message saying where to get it.
+ */
+export function configure(options: SessionOptions | SessionConfig, makeDefaultStore?: DefaultStoreFactory): SessionConfig {
+  if (typeof options === 'object' && options !== null) {
+    if (compiled.has(options as SessionConfig)) return options as SessionConfig;
+    const cached = resolved.get(options);
+    if (cached !== undefined) return cached;
+  }
+  const config = build(options, makeDefaultStore);
+  resolved.set(options, config);
+  return config;
+}
+
+/**
+ * The config of `options`, or a rejected promise for bad options: the async API rejects, never throws
+ * synchronously. No closure, no extra promise: this runs on every request.
+ */
+export function resolve(options: SessionOptions | SessionConfig, defaultStore: DefaultStoreFactory | undefined): SessionConfig | Promise<never> {
+  try {
+    return configure(options, defaultStore);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Whether two configs store sessions the same way: the same store, or default cookie stores over
+ * the same keyring (so `{ name, keys }` written inline at read and at commit still match).
+ */
+export function sameStore(a: SessionConfig, b: SessionConfig): boolean {
+  if (a.store === b.store) return true;
+  const keys = compiled.get(a)!.defaultKeys;
+  return keys !== undefined && keys === compiled.get(b)!.defaultKeys;
+}
+
+/** The request-time data of a config from {@link configure}. */
+export function compiledOf(config: SessionConfig): Compiled {
+  return compiled.get(config)!;
+}
+
+function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined): SessionConfig {
+  const options = checkRecord(input, 'options', OPTION_KEYS, '{ name, keys } or { name, store }');
+  const name = options.name;
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TypeError(`options.name: expected a cookie name (an RFC 6265 token such as "__Host-session"), got ${describe(name)}`);
+  }
+  // Before the grammar check, so a megabyte name is refused without scanning it.
+  if (name.length > COOKIE_BUDGET - MIN_VALUE_ROOM) {
+    throw new RangeError(`options.name: expected at most ${COOKIE_BUDGET - MIN_VALUE_ROOM} characters (a cookie holds ${COOKIE_BUDGET} with its value), got ${name.length}`);
+  }
+  const ttl = options.ttl ?? SESSION_DEFAULTS.ttl;
+  if (ttl !== Infinity && (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl < 1)) {
+    throw new RangeError(`options.ttl: expected a positive whole number of seconds or Infinity, got ${describe(ttl)}`);
+  }
+  const store = resolveStore(options.store, options.keys, makeDefaultStore);
+  const maxChunks = options.maxChunks ?? SESSION_DEFAULTS.maxChunks;
+  if (typeof maxChunks !== 'number' || !Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > MAX_CHUNKS) {
+    throw new RangeError(`options.maxChunks: expected a whole number from 1 to ${MAX_CHUNKS}, got ${describe(maxChunks)}`);
+  }
+  const clockSkew = options.clockSkew ?? SESSION_DEFAULTS.clockSkew;
+  if (typeof clockSkew !== 'number' || !(clockSkew >= 0 && clockSkew <= 60)) {
+    throw new RangeError(`options.clockSkew: expected seconds from 0 to 60, got ${describe(clockSkew)}`);
+  }
+  const rolling = resolveRolling(options.rolling);
+  const issuedAfter = options.issuedAfter;
+  if (issuedAfter !== undefined && typeof issuedAfter !== 'function' && (typeof issuedAfter !== 'number' || Number.isNaN(issuedAfter))) {
+    throw new TypeError(`options.issuedAfter: expected ms since the epoch or a function returning them, got ${describe(issuedAfter)}`);
+  }
+  const onInvalid = options.onInvalid;
+  if (onInvalid !== undefined && typeof onInvalid !== 'function') {
+    throw new TypeError(`options.onInvalid: expected a function (reason) => void, got ${describe(onInvalid)}`);
+  }
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') throw new TypeError(`options.now: expected a function returning ms since the epoch, got ${describe(now)}`);
+
+  const cookieInput = checkRecord(options.cookie ?? {}, 'options.cookie', COOKIE_KEYS, 'cookie attributes');
+  const cookie: SetCookieAttributes = Object.freeze(
+    dropUndefined({
+      maxAge: resolveMaxAge(cookieInput.maxAge, ttl),
+      domain: cookieInput.domain as string | undefined,
+      path: orDefault(cookieInput.path, SESSION_DEFAULTS.cookie.path) as string,
+      secure: orDefault(cookieInput.secure, SESSION_DEFAULTS.cookie.secure) as boolean,
+      httpOnly: orDefault(cookieInput.httpOnly, SESSION_DEFAULTS.cookie.httpOnly) as boolean,
+      sameSite: orDefault(cookieInput.sameSite, SESSION_DEFAULTS.cookie.sameSite) as 'strict' | 'lax' | 'none',
+      partitioned: cookieInput.partitioned as boolean | undefined,
+    }),
+  );
+
+  // The cookie grammar validates name and attributes, prefix rules included, exactly as every
+  // request will use them: a misconfiguration fails here, at start-up, not at the first login.
+  const line = setupSerialize(name, cookie);
+  const suffix = line.slice(name.length + 1);
+  const chunkNames = Object.freeze(Array.from({ length: MAX_CHUNKS }, (_, i) => `${name}.${i}`));
+  const plainCapacity = COOKIE_BUDGET - line.length;
+  const chunkCapacity = COOKIE_BUDGET - (line.length + 2);
+  if (chunkCapacity < MIN_VALUE_ROOM) {
+    throw new RangeError(
+      `options: expected the cookie name and attributes to leave at least ${MIN_VALUE_ROOM} of a cookie's ${COOKIE_BUDGET} characters ` +
+        `for the value, got ${chunkCapacity} (shorten options.name, cookie.path or cookie.domain)`,
+    );
+  }
+  const expired = { ...cookie, maxAge: 0 };
+  const config: SessionConfig = Object.freeze({
+    name,
+    store,
+    ttl,
+    cookie,
+    rolling,
+    maxChunks,
+    clockSkew,
+    issuedAfter: issuedAfter as SessionConfig['issuedAfter'],
+    onInvalid: onInvalid as SessionConfig['onInvalid'],
+    now: now as SessionConfig['now'],
+  });
+  compiled.set(config, Object.freeze({
+    suffix,
+    plainCapacity,
+    chunkCapacity,
+    chunkNames,
+    deletePlain: serializeSetCookie(name, '', expired),
+    deleteChunk: Object.freeze(chunkNames.map((chunk) => serializeSetCookie(chunk, '', expired))),
+    rollAfter: rollAfter(rolling, ttl, cookie.maxAge),
+    defaultKeys: options.store === undefined ? (options.keys as Keyring) : undefined,
+  }));
+  store.validate?.(Object.freeze({ name, ttl }));
+  return config;
+}
+
+function checkRecord(value: unknown, where: string, keys: readonly string[], shape: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${where}: expected an object with ${shape}, got ${describe(value)}`);
+  }
+  // Unknown keys are typos (`httponly`, `maxage`) that would silently weaken the cookie.
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) throw new TypeError(`${where}: expected only the keys ${keys.join(', ')}, got ${JSON.stringify(key.slice(0, 40))}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function resolveStore(store: unknown, keys: unknown, makeDefaultStore: DefaultStoreFactory | undefined): SessionStore {
+  if (store !== undefined && keys !== undefined) {
+    throw new TypeError('options: expected either store or keys, got both (keys is the shortcut for store: cookieStore({ keys }))');
+  }
+  if (store !== undefined) {
+    checkStore(store, 'options.store');
+    return store;
+  }
+  if (keys === undefined) {
+    throw new TypeError('options: expected keys (a keyring from createKeyring()) or store (a SessionStore), got neither');
+  }
+  if (makeDefaultStore === undefined) {
+    throw new TypeError(
+      'options.keys: expected a store here (the keys shortcut needs the crypto of a build: pass the result of ' +
+        "defineSession() from 'sealed-session' or 'sealed-session/web'), got keys",
+    );
+  }
+  return makeDefaultStore(keys as Keyring);
+}
+
+function resolveRolling(rolling: unknown): boolean | number {
+  if (rolling === undefined) return SESSION_DEFAULTS.rolling;
+  if (rolling === 'always') return true;
+  if (typeof rolling === 'boolean') return rolling;
+  if (typeof rolling === 'number' && rolling > 0 && rolling <= 1) return rolling;
+  throw new RangeError(`options.rolling: expected false, true, 'always' or a share of the lifetime in (0, 1], got ${describe(rolling)}`);
+}
+
+function resolveMaxAge(maxAge: unknown, ttl: number): number | undefined {
+  if (maxAge === undefined || maxAge === 'ttl') return Math.min(ttl, MAX_COOKIE_AGE);
+  if (maxAge === 'session') return undefined;
+  if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 1) {
+    throw new RangeError(`options.cookie.maxAge: expected 'ttl', 'session' or a whole number of seconds from 1, got ${describe(maxAge)}`);
+  }
+  if (maxAge > MAX_COOKIE_AGE) {
+    throw new RangeError(
+      `options.cookie.maxAge: expected at most ${MAX_COOKIE_AGE} seconds (400 days: browsers cap cookie lifetimes there, ` +
+        `RFC 6265bis §4.1.2.2), got ${maxAge}`,
+    );
+  }
+  return maxAge;
+}
+
+/** See SessionOptions.rolling: the share applies to the shorter of the data's and the cookie's lifetime. */
+function rollAfter(rolling: boolean | number, ttl: number, maxAge: number | undefined): number {
+  if (rolling === true) return 0;
+  if (rolling === false) return Infinity;
+  const lifetime = Math.min(ttl, maxAge ?? Infinity);
+  return lifetime === Infinity ? Infinity : rolling * lifetime * 1000;
+}
+
+/** serializeSetCookie with its messages pointed at the option to fix. */
+function setupSerialize(name: string, cookie: SetCookieAttributes): string {
+  try {
+    return serializeSetCookie(name, '', cookie);
+  } catch (error) {
+    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+    // 'cookie name: …' is about the name; 'cookie name "__Host-x" has the __Host- prefix …' about
+    // the attributes that prefix requires; the rest start with the attribute's key.
+    const message = error.message.startsWith('cookie name:')
+      ? `options.name:${error.message.slice('cookie name:'.length)}`
+      : error.message.startsWith('cookie name')
+        ? `options.cookie: ${error.message}`
+        : `options.cookie.${error.message}`;
+    const Type = error instanceof RangeError ? RangeError : TypeError;
+    throw new Type(message, { cause: error });
+  }
+}
+
+/** `null` is not a default: only an absent option gets one, so `path: null` fails validation. */
+function orDefault(value: unknown, fallback: unknown): unknown {
+  return value === undefined ? fallback : value;
+}
+
+function dropUndefined<T extends object>(record: T): T {
+  for (const key of Object.keys(record) as (keyof T)[]) if (record[key] === undefined) delete record[key];
+  return record;
+}

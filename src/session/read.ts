@@ -1,0 +1,147 @@
+/**
+ * readSession: from a request's `Cookie` header to the application's session. Client input never
+ * makes it throw; only a failing store or a programmer error does.
+ *
+ * @module
+ */
+import { describe } from '../format/describe.js';
+import { carriedMask, readCarried, sessionCookies } from './chunks.js';
+import { compiledOf, resolve, type SessionConfig, type SessionOptions } from './options.js';
+import { loadedSession, Session } from './session.js';
+import { checkLoadResult, type SaveContext, type SessionInvalidReason } from './store.js';
+
+/**
+ * A request's session and what `commitSession` needs to answer it. Pass it to `commitSession`
+ * unchanged; its other state is internal.
+ */
+export interface SessionState {
+  /** The application's session: an empty new one when the request carried no valid cookie. */
+  readonly session: Session;
+}
+
+/** What commitSession needs; held in a private field so no serializer or inspector sees it. */
+export interface StateInternals {
+  readonly config: SessionConfig;
+  readonly session: Session;
+  /** The session's cookies the request carried (layout mask, chunks.ts). */
+  readonly carried: number;
+  /** The cookies the valid value was read from; 0 when nothing valid loaded. */
+  readonly used: number;
+  /** True when a valid cookie was loaded. */
+  readonly loaded: boolean;
+  /** The data as loaded, to tell a real change from set-and-restore. */
+  readonly snapshot: ReadonlyMap<string, string>;
+  /** The server-side store's id, if any. */
+  readonly id: string | undefined;
+  /** Ms since the epoch the loaded cookie was issued, if the store said. */
+  readonly issuedAt: number | null;
+  readonly rotated: boolean;
+  committed: boolean;
+}
+
+const EMPTY: ReadonlyMap<string, string> = new Map();
+
+// Module-internal access to a state's private field, assigned in the class's static block. A
+// private field instead of a WeakMap: states are made and dropped on every request, and WeakMap
+// entries (ephemerons) cost the garbage collector more than a field does.
+let internalsOf: (state: unknown) => StateInternals | undefined;
+
+/** The only SessionState implementation: `session` public, everything else private. */
+class State implements SessionState {
+  readonly #internals: StateInternals;
+
+  static {
+    internalsOf = (state) => (typeof state === 'object' && state !== null && #internals in state ? (state as State).#internals : undefined);
+  }
+
+  constructor(internals: StateInternals) {
+    this.#internals = internals;
+  }
+
+  /** A getter over the private state, so it cannot be replaced (and no freeze is needed). */
+  get session(): Session {
+    return this.#internals.session;
+  }
+}
+
+/** The internals of a state from readSession, or a TypeError. */
+export function stateInternals(state: unknown): StateInternals {
+  const internals = internalsOf(state);
+  if (internals === undefined) throw new TypeError(`state: expected the result of readSession(), got ${describe(state)}`);
+  return internals;
+}
+
+/**
+ * Reads the session from a `Cookie` header. Runtime-neutral: `options` is a config from
+ * `defineSession` or options with a `store` (the `keys` shortcut needs a build's `readSession`).
+ * See the build's `readSession` for the full description.
+ * @example
+ * ```ts
+ * const state = await readSession(request.headers.get('cookie'), config);
+ * ```
+ */
+export function readSession(cookieHeader: string | null | undefined, options: SessionOptions | SessionConfig): Promise<SessionState> {
+  const config = resolve(options, undefined);
+  return config instanceof Promise ? config : readWith(cookieHeader, config);
+}
+
+/** readSession on a resolved config. */
+export async function readWith(cookieHeader: string | null | undefined, config: SessionConfig): Promise<SessionState> {
+  const { chunkNames } = compiledOf(config);
+  const cookies = sessionCookies(cookieHeader, config.name);
+  const carried = carriedMask(cookies, config.name);
+  const found = carried === 0 ? undefined : readCarried(cookies, config.name, chunkNames, carried);
+  let reason: SessionInvalidReason | undefined = found?.malformed === true ? 'malformed' : undefined;
+  if (found?.value !== undefined) {
+    const result = checkLoadResult(await config.store.load(found.value, storeContext(config, undefined)));
+    if (result.ok) {
+      const session = loadedSession(result.data, result.keyId ?? null, result.issuedAt ?? null, result.expiresAt ?? null);
+      return new State({
+        config,
+        session,
+        carried,
+        used: found.used,
+        loaded: true,
+        snapshot: result.data,
+        id: result.id,
+        issuedAt: result.issuedAt ?? null,
+        rotated: result.rotated === true,
+        committed: false,
+      });
+    }
+    reason = result.reason;
+  }
+  if (reason !== undefined) config.onInvalid?.(reason);
+  return new State({
+    config,
+    session: new Session(),
+    carried,
+    used: 0,
+    loaded: false,
+    snapshot: EMPTY,
+    id: undefined,
+    issuedAt: null,
+    rotated: false,
+    committed: false,
+  });
+}
+
+/**
+ * The context of a store call, read from the config and the clock once per call. Always with `id`
+ * (undefined for load), so every context has one shape; built field by field, never by spreading
+ * (object spread here cost more than the rest of the session layer together).
+ */
+export function storeContext(config: SessionConfig, id: string | undefined): SaveContext {
+  const now = config.now();
+  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
+    throw new TypeError(`options.now: expected a function returning ms since the epoch, got one returning ${describe(now)}`);
+  }
+  let issuedAfter = config.issuedAfter;
+  if (typeof issuedAfter === 'function') {
+    issuedAfter = issuedAfter();
+    if (issuedAfter !== undefined && (typeof issuedAfter !== 'number' || Number.isNaN(issuedAfter))) {
+      throw new TypeError(`options.issuedAfter: expected a function returning ms since the epoch or undefined, got one returning ${describe(issuedAfter)}`);
+    }
+  }
+  return { name: config.name, ttl: config.ttl, now, clockSkew: config.clockSkew, issuedAfter, id };
+}

@@ -1,0 +1,177 @@
+/**
+ * The session the application sees: a `Map<string, string>` that remembers whether it changed, so an
+ * unchanged session commits nothing (Kocha re-sent the cookie on every request).
+ *
+ * @module
+ */
+import { describe } from '../format/describe.js';
+import { isWellFormed } from '../format/utf8.js';
+
+/**
+ * What the application did to a session, as bits (one number field: sessions are made on every
+ * request, so they carry no extra objects).
+ */
+export const Change = Object.freeze({
+  /** A mutation call changed an entry (commit still compares with what was loaded). */
+  Dirty: 1,
+  /** `clear()` was called: a session emptied this way deletes any cookie the request carried. */
+  Cleared: 2,
+  /** `regenerate()` was called. */
+  Regenerated: 4,
+  /** `destroy()` was called. */
+  Destroyed: 8,
+} as const);
+
+const mapSet = Map.prototype.set;
+
+// Module-internal access to the private fields, assigned in the class's static block: the session
+// layer reads them without exposing them on the object (STYLE: internals out of the public types).
+let changesOf: (session: Session) => number;
+let setMetadata: (session: Session, keyId: string | null, issuedAt: number | null, expiresAt: number | null) => void;
+
+/**
+ * A session: a `Map<string, string>` (`get`, `set`, `has`, `delete`, `clear`, `size`, iteration)
+ * that tracks its changes, with the metadata of the cookie it came from.
+ *
+ * Values are strings; serialize anything else yourself (`JSON.stringify`). `set` throws a TypeError
+ * for a key or value that is not a string or holds a lone surrogate (it would not survive UTF-8).
+ *
+ * @example
+ * ```ts
+ * const { session } = await readSession(request.headers.get('cookie'), config);
+ * session.get('userId');            // undefined for a new session
+ * session.set('userId', '12345');   // commitSession will send the cookie
+ * session.set('cart', JSON.stringify([{ sku: 'A1', qty: 2 }]));
+ * ```
+ */
+export class Session extends Map<string, string> {
+  #changes = 0;
+  #keyId: string | null = null;
+  #issuedAt: number | null = null;
+  #expiresAt: number | null = null;
+  #isNew = true;
+
+  static {
+    changesOf = (session) => session.#changes;
+    setMetadata = (session, keyId, issuedAt, expiresAt) => {
+      session.#keyId = keyId;
+      session.#issuedAt = issuedAt;
+      session.#expiresAt = expiresAt;
+      session.#isNew = false;
+    };
+  }
+
+  /**
+   * A new session, optionally with entries (validated like `set`). Sessions of a request come from
+   * `readSession`; constructing one yourself is for tests.
+   * @example
+   * ```ts
+   * const session = new Session([['userId', '12345']]);
+   * ```
+   */
+  constructor(entries?: Iterable<readonly [string, string]> | null) {
+    // Not super(entries): Map's constructor would call this.set before the private fields exist.
+    super();
+    if (entries !== undefined && entries !== null) for (const [key, value] of entries) this.set(key, value);
+  }
+
+  /** Sets an entry. Throws a TypeError for a key or value that is not a well-formed string. */
+  override set(key: string, value: string): this {
+    checkString(key, 'key', key);
+    checkString(value, 'value', key);
+    if (super.get(key) !== value) this.#changes |= Change.Dirty;
+    return super.set(key, value);
+  }
+
+  /** Deletes an entry; true when there was one. */
+  override delete(key: string): boolean {
+    const deleted = super.delete(key);
+    if (deleted) this.#changes |= Change.Dirty;
+    return deleted;
+  }
+
+  /** Removes every entry. Committing an emptied session deletes its cookie (and the store's entry). */
+  override clear(): void {
+    this.#changes |= this.size > 0 ? Change.Dirty | Change.Cleared : Change.Cleared;
+    super.clear();
+  }
+
+  /**
+   * Issues the session anew on commit, under a new id for server-side stores (the old entry is
+   * deleted) and as a fresh token for the cookie store, keeping the data. Call it when the user's
+   * privilege changes, above all after login: an id an attacker planted or saw before login is then
+   * worthless (session fixation, OWASP Session Management Cheat Sheet).
+   * @example
+   * ```ts
+   * session.set('userId', user.id);
+   * session.regenerate();
+   * ```
+   */
+  regenerate(): void {
+    this.#changes |= Change.Regenerated;
+  }
+
+  /**
+   * Ends the session: clears it, deletes the store's entry on commit and expires the cookie (every
+   * chunk of it). Data set afterwards starts a new session with a new id.
+   * @example
+   * ```ts
+   * app.post('/logout', (req) => { req.session.destroy(); });
+   * ```
+   */
+  destroy(): void {
+    super.clear();
+    this.#changes |= Change.Dirty | Change.Destroyed;
+  }
+
+  /** The id of the key that authenticated the loaded cookie; `null` for a new session. */
+  get keyId(): string | null {
+    return this.#keyId;
+  }
+
+  /** When the loaded cookie was issued, ms since the epoch (whole seconds); `null` for a new session. */
+  get issuedAt(): number | null {
+    return this.#issuedAt;
+  }
+
+  /** When the loaded cookie's data expires, ms since the epoch; `null` for a new session or one that never expires. */
+  get expiresAt(): number | null {
+    return this.#expiresAt;
+  }
+
+  /** True when the request carried no valid session cookie. */
+  get isNew(): boolean {
+    return this.#isNew;
+  }
+}
+
+/** The {@link Change} bits of a session (module-internal). Throws a TypeError for anything but a Session. */
+export function sessionChanges(session: Session): number {
+  return changesOf(session);
+}
+
+/**
+ * A session loaded from a store: the entries copied in without marking it changed, and the
+ * metadata of the cookie. Throws a TypeError for data that is not strings (a broken store).
+ */
+export function loadedSession(data: ReadonlyMap<string, string>, keyId: string | null, issuedAt: number | null, expiresAt: number | null): Session {
+  const session = new Session();
+  for (const [key, value] of data) {
+    if (typeof key !== 'string' || typeof value !== 'string') {
+      throw new TypeError(`store.load: expected data of string keys and values, got ${describe(typeof key !== 'string' ? key : value)}`);
+    }
+    mapSet.call(session, key, value);
+  }
+  setMetadata(session, keyId, issuedAt, expiresAt);
+  return session;
+}
+
+function checkString(text: unknown, what: 'key' | 'value', key: unknown): void {
+  if (typeof text !== 'string') {
+    const where = what === 'value' && typeof key === 'string' ? ` for key ${JSON.stringify(key.slice(0, 40))}` : '';
+    throw new TypeError(`session.set: expected a string ${what}${where}, got ${describe(text)} (serialize other values, e.g. JSON.stringify)`);
+  }
+  if (!isWellFormed(text)) {
+    throw new TypeError(`session.set: expected a well-formed string ${what}, got one with a lone surrogate`);
+  }
+}

@@ -1,0 +1,98 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as node from '../../src/index.js';
+import * as web from '../../src/web.js';
+import { readSession as neutralRead } from '../../src/session/read.js';
+import { commitSession as neutralCommit } from '../../src/session/commit.js';
+import { assertError, BAD_INPUTS, clock, Jar, keys, untyped } from './helpers.js';
+
+const SESSION_API = ['defineSession', 'readSession', 'commitSession', 'cookieStore', 'memoryStore', 'Session', 'storeConformance'] as const;
+
+describe('both builds export the same session API', () => {
+  test('the same names; the runtime-neutral parts are the very same objects', () => {
+    for (const name of SESSION_API) {
+      assert.equal(typeof node[name], 'function', `node ${name}`);
+      assert.equal(typeof web[name], 'function', `web ${name}`);
+    }
+    assert.equal(node.Session, web.Session);
+    assert.equal(node.storeConformance, web.storeConformance);
+  });
+
+  test('a config from one build works with the other build and with the runtime-neutral functions', async () => {
+    const time = clock();
+    const config = node.defineSession({ name: 'sid', keys, now: time.now });
+    const state = await web.readSession(undefined, config);
+    state.session.set('a', 'b');
+    const jar = new Jar().apply(await neutralCommit(state, config));
+    const reread = await neutralRead(jar.header(), config);
+    assert.equal(reread.session.get('a'), 'b');
+    assert.deepEqual(await web.commitSession(reread, config), []);
+  });
+
+  test('the runtime-neutral functions take options with a store, and refuse the keys shortcut with the fix', async () => {
+    const store = web.cookieStore({ keys });
+    const options = { name: 'sid', store };
+    const state = await neutralRead(undefined, options);
+    state.session.set('a', 'b');
+    assert.equal((await neutralCommit(state, options)).length, 1);
+    await assertError(() => neutralRead(undefined, { name: 'sid', keys }), TypeError, "pass the result of defineSession() from 'sealed-session' or 'sealed-session/web'");
+    await assertError(async () => neutralCommit(await neutralRead(undefined, options), { name: 'sid', keys }), TypeError, 'the keys shortcut needs the crypto of a build');
+  });
+});
+
+describe('every public session function against the bad-input catalogue (STYLE.md §8)', () => {
+  for (const [build, api] of [['node', node], ['web', web]] as const) {
+    test(`${build}: defineSession, readSession and commitSession refuse bad options with a TypeError`, async () => {
+      for (const [label, bad] of BAD_INPUTS) {
+        const expected = /^options(\.name)?: expected/;
+        await assertError(() => api.defineSession(untyped(bad)), TypeError, expected).catch((error: Error) => assert.fail(`${label}: ${error.message}`));
+        await assertError(() => api.readSession('sid=x', untyped(bad)), TypeError, expected);
+        const state = await api.readSession(undefined, api.defineSession({ name: 'sid', keys }));
+        await assertError(() => api.commitSession(state, untyped(bad)), TypeError, expected);
+      }
+    });
+
+    test(`${build}: readSession takes any header value without throwing`, async () => {
+      const config = api.defineSession({ name: 'sid', keys });
+      for (const [, bad] of BAD_INPUTS) {
+        const { session } = await api.readSession(untyped(bad), config);
+        assert.equal(session.size, 0);
+      }
+    });
+
+    test(`${build}: names in the catalogue are refused as cookie names`, async () => {
+      for (const [label, bad] of BAD_INPUTS) {
+        const type = label === '1 MB string' ? RangeError : TypeError;
+        await assertError(() => api.defineSession(untyped({ name: bad, keys })), type, /^options\.name: expected/);
+      }
+    });
+  }
+});
+
+describe('layering (STYLE.md §2)', () => {
+  const dir = fileURLToPath(new URL('../../src/session/', import.meta.url));
+  const files = readdirSync(dir).filter((file) => file.endsWith('.ts'));
+
+  test('src/session imports neither crypto, adapters, a build entry, nor any runtime module', () => {
+    assert.ok(files.length >= 10);
+    for (const file of files) {
+      // Comments hold examples that import the package: only code counts.
+      const source = readFileSync(dir + file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      const imports = [...source.matchAll(/^\s*(?:import|export)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+      for (const specifier of imports) {
+        assert.ok(specifier.startsWith('./') || specifier.startsWith('../format/') || specifier.startsWith('../core/'), `${file} imports ${specifier}`);
+      }
+    }
+  });
+
+  test('src/session imports from core only types (the crypto arrives through bindSession)', () => {
+    for (const file of files) {
+      const source = readFileSync(dir + file, 'utf8');
+      for (const match of source.matchAll(/^import (type )?[^;]*from '\.\.\/core\/[^']+';/gm)) {
+        assert.ok(match[1] === 'type ', `${file}: ${match[0]}`);
+      }
+    }
+  });
+});
