@@ -1,17 +1,15 @@
 /**
- * sealed-session on WebCrypto: Workers, Deno, Bun, edge runtimes, browsers.
- * Uses only `globalThis.crypto`; tokens are byte-identical to the Node build's.
+ * sealed-session on WebCrypto: Workers, Deno, edge runtimes, browsers. Uses only
+ * `globalThis.crypto`; tokens are byte-identical to the Node build's.
  */
 import { bindCore, type SealedSessionCore } from './core/api.js';
 import { webRuntime } from './crypto/web.js';
+import { bindSession, type SessionApi } from './session/bind.js';
 
-export { createKeyring } from './format/keyring.js';
-export type { Keyring, KeyInput } from './format/keyring.js';
-export type { SealOptions, UnsealOptions } from './core/options.js';
-export type { UnsealResult, UnsealSuccess, UnsealFailure, UnsealFailureReason } from './core/result.js';
-export type { SealedSessionCore } from './core/api.js';
+export * from './shared.js';
 
 const core = bindCore(webRuntime);
+const sessionApi = bindSession(core);
 
 /** {@inheritDoc SealedSessionCore.generateKey} */
 export const generateKey: SealedSessionCore['generateKey'] = core.generateKey;
@@ -23,33 +21,6 @@ export const unseal: SealedSessionCore['unseal'] = core.unseal;
 export const sign: SealedSessionCore['sign'] = core.sign;
 /** {@inheritDoc SealedSessionCore.verify} */
 export const verify: SealedSessionCore['verify'] = core.verify;
-
-// ---------------------------------------------------------------------------------------------
-// Sessions (src/session): the runtime-neutral session layer; its stores bound to this build's core.
-// ---------------------------------------------------------------------------------------------
-import { bindSession, type SessionApi } from './session/bind.js';
-
-export { Session } from './session/session.js';
-export { storeConformance } from './session/conformance.js';
-export type { SessionState } from './session/read.js';
-export type { SessionOptions, SessionConfig, SessionCookieOptions } from './session/options.js';
-export type {
-  SessionStore,
-  StoreContext,
-  SaveContext,
-  StoreSetup,
-  StoreLoadResult,
-  StoreLoadSuccess,
-  StoreLoadFailure,
-  SessionInvalidReason,
-} from './session/store.js';
-export type { CookieStoreOptions } from './session/cookie-store.js';
-export type { MemoryStore, MemoryStoreOptions } from './session/memory-store.js';
-export type { SessionApi } from './session/bind.js';
-export type { StoreCheck, StoreConformanceOptions } from './session/conformance.js';
-
-const sessionApi = bindSession(core);
-
 /** {@inheritDoc SessionApi.defineSession} */
 export const defineSession: SessionApi['defineSession'] = sessionApi.defineSession;
 /** {@inheritDoc SessionApi.readSession} */
