@@ -1,0 +1,73 @@
+/**
+ * sealed-session for Hono: a middleware that puts the request's session in `c.get('session')`.
+ *
+ * Only headers move here: the `Cookie` header goes to `readSession` before the handlers run, and
+ * the lines of `commitSession` are appended to `c.res` after them, before Hono hands the response
+ * to the runtime. Runs wherever Hono runs: `#core` resolves to the WebCrypto build off Node.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+
+/** The context variables the middleware sets; merge them into your app's `Variables`. */
+export interface SessionVariables {
+  /** The request's session: a `Map<string, string>`, empty for a new visitor. */
+  session: Session;
+}
+
+/** A Hono `Env` with the session: `new Hono<SessionEnv>()` types `c.get('session')`. */
+export interface SessionEnv {
+  Variables: SessionVariables;
+}
+
+/**
+ * The session middleware. Options are those of `defineSession` (or its result), validated here,
+ * when the middleware is made.
+ *
+ * Type `c.get('session')` through your app's `Env`: `new Hono<SessionEnv>()`, or with bindings
+ * `new Hono<{ Bindings: Bindings; Variables: SessionVariables }>()`. The type parameter `E` takes
+ * the app's `Env` from where the middleware is used, so it also fits a route's handler list.
+ *
+ * A store failure goes to `app.onError` (500 by default). A request whose handler fails commits
+ * nothing: its half-done changes to the session are dropped.
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { createKeyring } from 'sealed-session';
+ * import { session, type SessionEnv } from 'sealed-session/hono';
+ *
+ * const app = new Hono<SessionEnv>();
+ * app.use(session({ name: 'sid', keys: createKeyring(process.env.SESSION_KEY!) }));
+ * app.get('/', (c) => c.json({ user: c.get('session').get('user') ?? null }));
+ * ```
+ */
+export function session<E extends SessionEnv = SessionEnv>(options: SessionOptions | SessionConfig): MiddlewareHandler<E> {
+  const config = defineSession(options);
+  return async function sealedSession(c: Context<E>, next: () => Promise<void>) {
+    const state = await readSession(c.req.header('cookie'), config);
+    // The cast only restates `E extends SessionEnv` for the compiler: `session` is a Session.
+    c.set('session', state.session as E['Variables']['session']);
+    await next();
+    // Hono turns a handler's exception into `c.res` (app.onError) and sets `c.error`: a failed
+    // request commits nothing.
+    if (c.error !== undefined) return;
+    const lines = await commitSession(state, config);
+    if (lines.length === 0) return;
+    try {
+      appendAll(c.res.headers, lines);
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      // The headers are immutable (a `Response.redirect(…)`, or a `fetch()` response passed
+      // through): answer with a copy, same body stream, status and headers. Assigning `c.res` is
+      // how Hono replaces a response. Nothing was appended yet: the first append threw.
+      c.res = new Response(c.res.body, c.res);
+      appendAll(c.res.headers, lines);
+    }
+  };
+}
+
+/** Each line as its own header: appended, so the application's cookies stay (RFC 9110 §5.3). */
+function appendAll(headers: Headers, lines: readonly string[]): void {
+  for (const line of lines) headers.append('set-cookie', line);
+}

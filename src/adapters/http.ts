@@ -1,0 +1,149 @@
+/**
+ * sealed-session for Node's own server (`node:http`): the request's `Cookie` header in, `Set-Cookie`
+ * out before the headers go. Anything built on `IncomingMessage`/`ServerResponse` can use
+ * {@link attachSession}; the Express adapter does.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+
+/** A request handler that gets the request's session; it may be async. */
+export type SessionHandler = (req: IncomingMessage, res: ServerResponse, session: Session) => unknown;
+
+/** Answers a request whose store (or handler) failed; the response's headers have not gone out. */
+export type SessionErrorHandler = (error: unknown, req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Wraps a handler into a `node:http` request listener that reads the session first and sends its
+ * cookie before the response's headers. Options are validated here, once: a mistake throws at start-up.
+ *
+ * A store failure, or an error the handler throws or rejects with, goes to `onError`; the default
+ * logs it with `console.error` and answers `500 Internal Server Error`. Once the headers are out,
+ * the response is destroyed with the error instead.
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createKeyring } from 'sealed-session';
+ * import { withSession } from 'sealed-session/http';
+ *
+ * const listener = withSession((req, res, session) => {
+ *   const visits = Number(session.get('visits') ?? 0) + 1;
+ *   session.set('visits', String(visits));
+ *   res.end(`visit ${visits}`);
+ * }, { name: '__Host-sid', keys: createKeyring(process.env.SESSION_KEY!) });
+ * createServer(listener).listen(3000);
+ * ```
+ */
+export function withSession(
+  handler: SessionHandler,
+  options: SessionOptions | SessionConfig,
+  { onError = internalServerError }: { readonly onError?: SessionErrorHandler } = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const config = defineSession(options);
+  return (req, res) => {
+    const fail = (error: unknown): void => (res.headersSent ? void res.destroy(toError(error)) : onError(error, req, res));
+    attachSession(req, res, config, fail)
+      .then((session) => handler(req, res, session))
+      .catch(fail);
+  };
+}
+
+/**
+ * The building block under {@link withSession}, for routers of your own: reads the request's session
+ * and arranges for it to be committed when the response is first written. Rejects when the store
+ * fails to load; a failure to commit goes to `onCommitError` (the queued writes are dropped, so it
+ * can still answer with an error status).
+ * @example
+ * ```ts
+ * const session = await attachSession(req, res, config, (error) => sendError(res, error));
+ * session.set('userId', user.id);
+ * res.end('signed in'); // the cookie goes out with these headers
+ * ```
+ */
+export async function attachSession(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: SessionOptions | SessionConfig,
+  onCommitError: (error: unknown) => void,
+): Promise<Session> {
+  const state = await readSession(req.headers.cookie, options);
+  commitBeforeHeaders(res, () => commitSession(state, options), onCommitError);
+  return state.session;
+}
+
+/** The calls that send the response head (each, or `end` itself, goes through `_implicitHeader`). */
+const HEAD_WRITERS = ['writeHead', 'flushHeaders', 'write', 'end'] as const;
+
+/**
+ * Node has no hook that runs before the head is sent and can await an async store, so the first
+ * call that would send it starts the commit; that call and any later ones are queued, then replayed
+ * in order once the cookie lines are in. Each method keeps its own return value: `this`, or `false`
+ * from `write` (backpressure) followed by `'drain'`, which pipes and `once(res, 'drain')` wait for.
+ */
+function commitBeforeHeaders(res: ServerResponse, commit: () => Promise<string[]>, onError: (error: unknown) => void): void {
+  let queue: (() => unknown)[] | undefined;
+  let passThrough = false;
+  let headArgs: unknown[] | undefined;
+  let owesDrain = false;
+  const fail = (error: unknown): void => {
+    passThrough = true; // the error handler writes directly; its writes must not queue behind the dropped ones
+    if (res.headersSent) res.destroy(toError(error));
+    else onError(error);
+  };
+  const flush = (lines: string[]): void => {
+    passThrough = true; // Node's own end() calls this.writeHead(): the replay must not queue again
+    try {
+      if (lines.length > 0 && !(headArgs !== undefined && mergeSetCookie(headArgs, lines))) res.appendHeader('set-cookie', lines);
+      for (const call of queue!) call();
+      if (owesDrain && !res.writableNeedDrain) res.emit('drain');
+    } catch (error) {
+      fail(error); // what the original call would have thrown at its caller (e.g. bad arguments)
+    }
+  };
+  for (const method of HEAD_WRITERS) {
+    const original = res[method] as (this: ServerResponse, ...args: unknown[]) => unknown;
+    res[method] = function (this: ServerResponse, ...args: unknown[]) {
+      if (passThrough) return original.apply(this, args);
+      if (queue === undefined) {
+        queue = [];
+        commit().then(flush, fail);
+      }
+      queue.push(() => original.apply(this, args));
+      if (method === 'writeHead') headArgs ??= args;
+      if (method !== 'write') return method === 'flushHeaders' ? undefined : this;
+      owesDrain = true;
+      return false;
+    } as never;
+  }
+}
+
+/**
+ * Headers given to `writeHead` replace same-named ones set before (Node's documentation), so when
+ * the app passes its own `Set-Cookie` there, the session's lines join it in that argument.
+ * Returns false when the argument names no `Set-Cookie` (then `appendHeader` is safe).
+ */
+function mergeSetCookie(args: unknown[], lines: readonly string[]): boolean {
+  const at = args.findIndex((arg) => typeof arg === 'object' && arg !== null);
+  const headers = args[at];
+  if (Array.isArray(headers)) {
+    // The flat form [name, value, name, value…]: Node removes every header it names, then appends.
+    if (!headers.some((name, i) => i % 2 === 0 && String(name).toLowerCase() === 'set-cookie')) return false;
+    args[at] = [...headers, ...lines.flatMap((line) => ['set-cookie', line])];
+    return true;
+  }
+  const record = headers as Record<string, unknown> | undefined;
+  const key = record === undefined ? undefined : Object.keys(record).find((name) => name.toLowerCase() === 'set-cookie');
+  if (key === undefined) return false;
+  args[at] = { ...record, [key]: [record![key]].flat().concat(lines) };
+  return true;
+}
+
+function internalServerError(error: unknown, _req: IncomingMessage, res: ServerResponse): void {
+  console.error(error); // a store outage must not pass unnoticed
+  res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal Server Error');
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

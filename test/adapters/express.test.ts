@@ -1,0 +1,151 @@
+/**
+ * sealed-session/express: the shared suite on examples/express.ts (the README's snippet) under
+ * Express 5 and Express 4, then what Express users rely on beyond it: res.redirect, streamed
+ * responses, errors reaching `next(err)`, options checked when the middleware is made, and the
+ * bare Connect `(req, res, next)` contract.
+ */
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type RequestListener } from 'node:http';
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import express from 'express';
+import { createKeyring, type SessionStore } from 'sealed-session';
+import { session } from 'sealed-session/express';
+import { createApp } from '../../examples/express.js';
+import { adapterSuite, CookieClient, type RunningApp } from './suite.js';
+
+// Express 4 is installed under the npm alias `express4` and ships no types of its own; the API the
+// tests use (use, get, post, json, cookie, redirect, set, listen) is the same in both majors.
+const express4 = createRequire(import.meta.url)('express4') as typeof express;
+
+async function listen(listener: RequestListener): Promise<RunningApp> {
+  const server = createServer(listener).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // fetch keeps connections alive
+    }),
+  };
+}
+
+const keys = createKeyring([{ id: 'k1', secret: 'express-adapter-test-key-0123456789abcdefgh' }]);
+const options = { name: 'sid', keys, cookie: { secure: false } };
+const failingSave: SessionStore = { load: () => ({ ok: false, reason: 'invalid' }), save: () => Promise.reject(new Error('save down')) };
+const failingLoad: SessionStore = { load: () => Promise.reject(new Error('load down')), save: () => 'x' };
+
+for (const [name, framework] of [['Express 5', express], ['Express 4', express4]] as const) {
+  adapterSuite({
+    name,
+    start: (suiteOptions) => {
+      const app = createApp(suiteOptions, framework());
+      app.set('env', 'test'); // Express's final handler logs errors unless in test: keep the output clean
+      return listen(app);
+    },
+  });
+
+  describe(`${name}: sealed-session/express beyond the suite`, () => {
+    const apps: RunningApp[] = [];
+    const serve = async (app: express.Express) => {
+      app.set('env', 'test');
+      const running = await listen(app);
+      apps.push(running);
+      return running.url;
+    };
+    after(() => Promise.all(apps.map((app) => app.close())));
+
+    test('res.redirect() carries the cookie', async () => {
+      const app = framework();
+      app.use(session(options));
+      app.post('/login', (req, res) => {
+        req.session.set('user', 'alice');
+        res.redirect(303, '/home');
+      });
+      const response = await fetch(`${await serve(app)}/login`, { method: 'POST', redirect: 'manual' });
+      assert.equal(response.status, 303);
+      assert.equal(response.headers.get('location'), '/home');
+      assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
+    });
+
+    test('res.write() before res.end(), and a piped stream: the cookie goes with the head, the body whole', async () => {
+      const app = framework();
+      app.use(session(options));
+      app.get('/parts', (req, res) => {
+        req.session.set('parts', 'yes');
+        res.type('text/plain');
+        res.write('one;');
+        res.write('two;');
+        res.end('three');
+      });
+      app.get('/stream', (req, res) => {
+        req.session.set('stream', 'yes');
+        Readable.from(Array.from({ length: 32 }, () => 'z'.repeat(32 * 1024))).pipe(res);
+      });
+      const url = await serve(app);
+      const parts = await fetch(`${url}/parts`);
+      assert.equal(await parts.text(), 'one;two;three');
+      assert.match(parts.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
+      const stream = await fetch(`${url}/stream`);
+      assert.equal((await stream.text()).length, 32 * 32 * 1024);
+      assert.match(stream.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
+    });
+
+    test("a store failure, on load or on commit, reaches the app's error handler through next(err)", async () => {
+      for (const [store, path, message] of [[failingLoad, '/read', 'load down'], [failingSave, '/write', 'save down']] as const) {
+        const app = framework();
+        app.use(session({ name: 'sid', store, cookie: { secure: false } }));
+        app.get('/read', (req, res) => {
+          res.send(`unreachable: ${req.session.size}`);
+        });
+        app.get('/write', (req, res) => {
+          req.session.set('user', 'alice');
+          res.send('the secret page'); // queued behind the commit, then dropped when it fails
+        });
+        app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+          res.status(503).json({ error: error.message });
+        });
+        const response = await fetch(`${await serve(app)}${path}`, { headers: { cookie: 'sid=anything' } });
+        assert.equal(response.status, 503, path);
+        assert.deepEqual(await response.json(), { error: message });
+        assert.deepEqual(response.headers.getSetCookie(), []);
+      }
+    });
+
+    test("the session is committed with whatever response is written, an error handler's too (documented)", async () => {
+      const app = framework();
+      app.use(session(options));
+      app.get('/', (req) => {
+        req.session.set('half', 'done');
+        throw new Error('route failed');
+      });
+      const response = await fetch(await serve(app));
+      assert.equal(response.status, 500);
+      assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
+    });
+
+    test('options are validated when the middleware is made, not on the first request', () => {
+      assert.throws(() => session({ name: 'bad name', keys }), { name: 'TypeError', message: /^options\.name: expected/ });
+      assert.throws(() => session({ name: 'sid', keys, ttl: -1 }), { name: 'RangeError', message: /^options\.ttl: expected/ });
+    });
+  });
+}
+
+test("Connect's (req, res, next) contract, without Express", async () => {
+  const middleware = session(options);
+  const app = await listen((req, res) => {
+    middleware(req, res, (error) => {
+      if (error !== undefined) return void res.writeHead(500).end();
+      const { session: current } = req as typeof req & { session: Map<string, string> };
+      current.set('hits', String(Number(current.get('hits') ?? 0) + 1));
+      res.end(JSON.stringify(Object.fromEntries(current)));
+    });
+  });
+  after(() => app.close());
+  const client = new CookieClient(app.url);
+  await client.request('GET', '/');
+  assert.deepEqual((await client.request('GET', '/')).body, { hits: '2' });
+});

@@ -1,0 +1,183 @@
+/**
+ * sealed-session/http: the shared suite on examples/http.ts (the README's snippet), then what only a
+ * bare `node:http` server exercises: streamed writes and backpressure, `writeHead` with its own
+ * `Set-Cookie`, return values and callbacks of the wrapped methods, and where errors go.
+ */
+import { describe, test, after, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { Readable } from 'node:stream';
+import { createKeyring, defineSession, type SessionStore } from 'sealed-session';
+import { attachSession, withSession } from 'sealed-session/http';
+import { createApp } from '../../examples/http.js';
+import { adapterSuite, CookieClient, type RunningApp } from './suite.js';
+
+// The default error handler logs with console.error: keep the test output clean, and check the calls.
+const logged = mock.method(console, 'error', () => {});
+
+async function listen(server: Server): Promise<RunningApp> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // fetch keeps connections alive
+    }),
+  };
+}
+
+adapterSuite({ name: 'node:http', start: (options) => listen(createApp(options)) });
+
+describe('sealed-session/http beyond the suite', () => {
+  const keys = createKeyring([{ id: 'k1', secret: 'http-adapter-test-key-0123456789abcdefghij' }]);
+  const options = { name: 'sid', keys, cookie: { secure: false } };
+  const apps: RunningApp[] = [];
+  const serve = async (listener: RequestListener) => {
+    const app = await listen(createServer(listener));
+    apps.push(app);
+    return app.url;
+  };
+  after(() => Promise.all(apps.map((app) => app.close())));
+  const failingSave: SessionStore = { load: () => ({ ok: false, reason: 'invalid' }), save: () => Promise.reject(new Error('save down')) };
+
+  test('options are validated when the listener is made, not on the first request', () => {
+    assert.throws(() => withSession(() => {}, { name: 'bad name', keys }), { name: 'TypeError', message: /^options\.name: expected/ });
+    assert.throws(() => withSession(() => {}, { name: 'sid' }), { name: 'TypeError', message: /got neither/ });
+  });
+
+  // The timeout only guards against a hang (a missing 'drain'); nothing here measures speed.
+  test('a streamed response gets the cookie in its head, and write() backpressure is honoured (false, then drain)', { timeout: 10_000 }, async () => {
+    const firstWrite: boolean[] = [];
+    const chunk = 'y'.repeat(16 * 1024);
+    const url = await serve(withSession(async (_req, res, session) => {
+      session.set('streamed', 'yes');
+      const written = res.write('start;');
+      firstWrite.push(written);
+      // A writer that honours backpressure waits for 'drain' (pipe() does the same): without it, a hang.
+      if (!written) await once(res, 'drain');
+      Readable.from(Array.from({ length: 64 }, () => chunk)).pipe(res);
+    }, options));
+    const response = await fetch(url);
+    const body = await response.text();
+    assert.deepEqual(firstWrite, [false], 'the first write is queued behind the commit');
+    assert.equal(body.length, 'start;'.length + 64 * chunk.length);
+    assert.ok(body.startsWith('start;yyy'));
+    assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
+  });
+
+  test("writeHead's own Set-Cookie (object and flat-array forms) is kept alongside the session's", async () => {
+    const url = await serve(withSession((req, res, session) => {
+      session.set('k', 'v');
+      if (req.url === '/object') res.writeHead(200, { 'Set-Cookie': ['a=1', 'b=2'], 'content-type': 'text/plain' }).end('ok');
+      else res.writeHead(200, 'Fine', ['content-type', 'text/plain', 'set-cookie', 'c=3']).end('ok');
+    }, options));
+    const object = (await fetch(`${url}/object`)).headers.getSetCookie();
+    assert.deepEqual(object.map((line) => line.slice(0, line.indexOf('='))), ['a', 'b', 'sid']);
+    const flat = await fetch(`${url}/flat`);
+    assert.equal(flat.statusText, 'Fine');
+    assert.deepEqual(flat.headers.getSetCookie().map((line) => line.slice(0, line.indexOf('='))), ['c', 'sid']);
+  });
+
+  test('writeHead and end return the response, and end() still calls its callback', async () => {
+    let returned: unknown[] = [];
+    let ended!: () => void;
+    const callbackCalled = new Promise<void>((resolve) => (ended = resolve));
+    const url = await serve(withSession((_req, res, session) => {
+      session.set('k', 'v');
+      returned = [res.writeHead(201, { 'x-app': '1' }), res.end('done', ended)].map((value) => value === res);
+    }, options));
+    const response = await fetch(url);
+    assert.equal(response.status, 201);
+    assert.equal(await response.text(), 'done');
+    assert.equal(response.headers.get('x-app'), '1');
+    assert.equal(response.headers.getSetCookie().length, 1);
+    assert.deepEqual(returned, [true, true]);
+    await callbackCalled;
+  });
+
+  test('flushHeaders() first sends the cookie with the head, before the body is written', async () => {
+    let finish!: () => void;
+    const url = await serve(withSession((_req, res, session) => {
+      session.set('k', 'v');
+      res.flushHeaders();
+      finish = () => res.end('later');
+    }, options));
+    const response = await fetch(url); // resolves on the head alone: the body is not written yet
+    assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
+    finish();
+    assert.equal(await response.text(), 'later');
+  });
+
+  test('an unchanged session leaves the response untouched: no Set-Cookie', async () => {
+    const url = await serve(withSession((_req, res, session) => res.end(String(session.size)), options));
+    const response = await fetch(url);
+    assert.equal(await response.text(), '0');
+    assert.deepEqual(response.headers.getSetCookie(), []);
+  });
+
+  test('by default a store failure is logged and answered 500, without calling the handler', async () => {
+    logged.mock.resetCalls();
+    let called = false;
+    const failure = new Error('store down');
+    const store: SessionStore = { load: () => Promise.reject(failure), save: () => 'x' };
+    const url = await serve(withSession(() => { called = true; }, { name: 'sid', store }));
+    const response = await fetch(url, { headers: { cookie: 'sid=anything' } });
+    assert.equal(response.status, 500);
+    assert.equal(await response.text(), 'Internal Server Error');
+    assert.equal(called, false);
+    assert.deepEqual(logged.mock.calls.map((call) => call.arguments[0]), [failure]);
+  });
+
+  test("a failed commit goes to onError, and the handler's queued writes are dropped", async () => {
+    const seen: unknown[] = [];
+    const url = await serve(withSession((_req, res, session) => {
+      session.set('user', 'alice');
+      res.setHeader('x-handler', 'yes');
+      res.end('the secret page');
+    }, { name: 'sid', store: failingSave, cookie: { secure: false } }, {
+      onError: (error, _req, res) => {
+        seen.push(error);
+        res.writeHead(503).end(`unavailable: ${(error as Error).message}`);
+      },
+    }));
+    const response = await fetch(url);
+    assert.equal(response.status, 503);
+    assert.equal(await response.text(), 'unavailable: save down');
+    assert.deepEqual(response.headers.getSetCookie(), []);
+    assert.equal(seen.length, 1);
+  });
+
+  test('an error the handler throws or rejects with goes to onError', async () => {
+    const messages: string[] = [];
+    const onError = (error: unknown, _req: unknown, res: { writeHead(status: number): { end(body: string): unknown } }) => {
+      messages.push((error as Error).message);
+      res.writeHead(500).end('handled');
+    };
+    const url = await serve(withSession((req) => {
+      if (req.url === '/sync') throw new Error('sync throw');
+      return Promise.reject(new Error('async rejection'));
+    }, options, { onError }));
+    assert.equal(await (await fetch(`${url}/sync`)).text(), 'handled');
+    assert.equal(await (await fetch(`${url}/async`)).text(), 'handled');
+    assert.deepEqual(messages.sort(), ['async rejection', 'sync throw']);
+  });
+
+  test('attachSession serves a router of your own: the session round-trips over a cookie-keeping client', async () => {
+    const config = defineSession(options);
+    const url = await serve(async (req, res) => {
+      try {
+        const session = await attachSession(req, res, config, () => res.writeHead(500).end());
+        if (req.method === 'POST') session.set('user', 'zoe');
+        res.end(JSON.stringify(Object.fromEntries(session)));
+      } catch {
+        res.writeHead(500).end();
+      }
+    });
+    const client = new CookieClient(url);
+    assert.deepEqual((await client.request('POST', '/')).body, { user: 'zoe' });
+    assert.deepEqual((await client.request('GET', '/')).body, { user: 'zoe' });
+  });
+});
