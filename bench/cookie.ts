@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { parseCookie, serializeSetCookie, type SetCookieAttributes } from '../src/session/cookie.js';
+import { parseCookie, serializeSetCookie, type SetCookieAttributes } from '../dist/session/cookie.js';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs

@@ -8,8 +8,8 @@
  * Run: npm run bench
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createKeyring, generateKey } from '../src/index.js';
-import { sealSync, signSync, unsealSync, verifySync } from '../src/sync.js';
+import { createKeyring, generateKey } from 'sealed-session';
+import { sealSync, signSync, unsealSync, verifySync } from 'sealed-session/sync';
 import { check, report, timePairSync } from './harness.js';
 import { EMPTY_SESSION, SAMPLE_SESSION, SESSION_3KB } from './fixtures.js';
 

@@ -15,14 +15,14 @@
  * noisy round does not decide). The server also reports its CPU time per request: the session's own
  * cost, whatever limits throughput (often the client, on a small machine).
  * Bounded: BENCH_HTTP_ROUNDS (5) rounds of BENCH_HTTP_MS (600) ms per case, after a warm-up.
- * Run: node --conditions=sealed-session-source --import tsx bench/http.ts (npm run bench does).
+ * Run: npm run bench (it builds dist/ first: the benchmarks measure the built package, as users run it).
  */
 import { fork } from 'node:child_process';
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createKeyring, generateKey, readSession, seal, unseal, type SessionStore, type StoreLoadResult } from '../src/index.js';
-import { withSession } from '../src/adapters/http.js';
+import { createKeyring, generateKey, readSession, seal, unseal, type SessionStore, type StoreLoadResult } from 'sealed-session';
+import { withSession } from 'sealed-session/http';
 import { SAMPLE_SESSION } from './fixtures.js';
 import { check } from './harness.js';
 

@@ -8,8 +8,8 @@
  * a fixed result without any cryptography: its own cost, free of the crypto's timing noise.
  * Run: npx tsx bench/session.ts
  */
-import * as node from '../src/index.js';
-import * as web from '../src/web.js';
+import * as node from 'sealed-session';
+import * as web from 'sealed-session/web';
 import { check, report, timeAlternatingAsync, timeAsync, type Timing } from './harness.js';
 import { SAMPLE_SESSION } from './fixtures.js';
 

@@ -18,8 +18,8 @@
  * so seal / bare XAES is what the library adds on top of its construction.
  * Run: npx tsx bench/web.ts
  */
-import * as nodeBuild from '../src/index.js';
-import { createKeyring, generateKey, seal, sign, unseal, verify } from '../src/web.js';
+import * as nodeBuild from 'sealed-session';
+import { createKeyring, generateKey, seal, sign, unseal, verify } from 'sealed-session/web';
 import { check, report, timeAlternatingAsync } from './harness.js';
 import { SAMPLE_SESSION, SESSION_3KB } from './fixtures.js';
 
