@@ -105,11 +105,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const token = rest[0] === '-' ? await readStdin(io) : rest[0]!;
     return await inspect(io, token.trim(), keys, values.context ?? '', values.json ?? false);
   } catch (error) {
-    // parseArgs errors (code ERR_PARSE_ARGS_*) name the option, never its value.
-    const message = error instanceof UsageError || isParseArgsError(error) ? error.message : `${error}`;
+    // parseArgs quotes an unknown option in its message, and `--<secret>` would be echoed: say only
+    // what kind of mistake it was. Our own UsageErrors never contain arguments.
+    const message =
+      error instanceof UsageError ? error.message : isParseArgsError(error) ? parseArgsMessage(error) : `${error}`;
     io.stderr.write(`sealed-session: ${message}\nRun 'sealed-session --help' for usage.\n`);
     return EXIT.usage;
   }
+}
+
+/** parseArgs messages name our own options, except the unknown-option one, which quotes the argument. */
+function parseArgsMessage(error: Error & { code?: unknown }): string {
+  return error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'unknown option (the options are listed by --help)' : error.message;
 }
 
 async function inspect(io: CliIo, token: string, keys: Keyring, context: string, json: boolean): Promise<number> {

@@ -1,12 +1,16 @@
 /** Error-message helper shared by every argument check. */
 
-/** A short description of a value for error messages; never echoes long strings. */
+/**
+ * A short description of a value for error messages. It never shows a string's text, only its
+ * length: a secret passed in the wrong place (a key where an id or options belong) must not end up
+ * in an error message, a log or a crash report.
+ */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
     case 'string':
-      return value.length > 40 ? `a string of length ${value.length}` : `the string ${JSON.stringify(value)}`;
+      return value.length === 0 ? 'an empty string' : `a string of length ${value.length}`;
     case 'number':
     case 'bigint':
     case 'boolean':

@@ -176,6 +176,10 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
       expect(!gone.ok, 'load must fail after destroy(id)');
       await store.destroy!(first.id, context(T0));
       await loadOk(store, await save(store, sample(1)));
+      // A request that loaded the session before another one destroyed it must not revive it.
+      const late = await loadOk(store, await save(store, sample(1), { id: first.id }));
+      expect(late.id !== first.id, 'save with the id of a destroyed entry must mint a new id, not revive it');
+      expect(!(await load(store, updated)).ok, 'a destroyed session must stay destroyed after a late save');
     }),
     check('through readSession and commitSession: new, loaded, changed, regenerated, destroyed', async (store) => {
       let now = T0;

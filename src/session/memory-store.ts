@@ -70,8 +70,10 @@ export function makeMemoryStore(core: SealedSessionCore, options: MemoryStoreOpt
 
   const store: MemoryStore = {
     async save(data, context) {
-      // 32 CSPRNG bytes (256 bits, base64url): never guessable, never taken from the client.
-      const id = context.id ?? core.generateKey();
+      // Update an entry only while it still exists: a request that loaded the session before another
+      // one destroyed, regenerated or evicted it must not bring it back to life. Otherwise a new id:
+      // 32 CSPRNG bytes (256 bits, base64url), never guessable, never taken from the client.
+      const id = context.id !== undefined && entries.has(context.id) ? context.id : core.generateKey();
       // Delete first so a re-saved session moves to the young end of the eviction order.
       entries.delete(id);
       entries.set(id, {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { MAX_CONTEXT_BYTES } from '../format/token.js';
 import { describe } from '../format/describe.js';
 import type { Keyring } from '../format/keyring.js';
 import { serializeSetCookie, type SetCookieAttributes } from './cookie.js';
@@ -27,8 +28,9 @@ export const COOKIE_BUDGET = 4096;
  */
 export const MAX_CHUNKS = 5;
 
-/** The smallest room a cookie must leave for its value after the name and attributes. */
-const MIN_VALUE_ROOM = 1024;
+/** The longest ttl: 2^39 seconds, so issue time plus ttl stays within the token's 40-bit field for millennia. */
+const MAX_SESSION_TTL = 2 ** 39;
+
 
 /** Defaults of {@link SessionOptions}. Frozen: nothing can change them for other callers. */
 export const SESSION_DEFAULTS = Object.freeze({
@@ -223,12 +225,18 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
     throw new TypeError(`options.name: expected a cookie name (an RFC 6265 token such as "__Host-session"), got ${describe(name)}`);
   }
   // Before the grammar check, so a megabyte name is refused without scanning it.
-  if (name.length > COOKIE_BUDGET - MIN_VALUE_ROOM) {
-    throw new RangeError(`options.name: expected at most ${COOKIE_BUDGET - MIN_VALUE_ROOM} characters (a cookie holds ${COOKIE_BUDGET} with its value), got ${name.length}`);
+  // The name is also every token's context, which the core bounds (MAX_CONTEXT_BYTES; a token is
+  // ASCII, so characters are bytes): refuse here what would otherwise fail on every request.
+  if (name.length > MAX_CONTEXT_BYTES) {
+    throw new RangeError(`options.name: expected at most ${MAX_CONTEXT_BYTES} characters (it is also the tokens' context), got ${name.length}`);
   }
   const ttl = options.ttl ?? SESSION_DEFAULTS.ttl;
   if (ttl !== Infinity && (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl < 1)) {
     throw new RangeError(`options.ttl: expected a positive whole number of seconds or Infinity, got ${describe(ttl)}`);
+  }
+  // Tokens carry expiry in 40 bits of seconds; a ttl that overflows it would fail every commit.
+  if (ttl !== Infinity && ttl > MAX_SESSION_TTL) {
+    throw new RangeError(`options.ttl: expected at most ${MAX_SESSION_TTL} seconds (2^39, about 17000 years) or Infinity, got ${ttl}`);
   }
   const store = resolveStore(options.store, options.keys, makeDefaultStore);
   const maxChunks = options.maxChunks ?? SESSION_DEFAULTS.maxChunks;
@@ -271,12 +279,9 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   const chunkNames = Object.freeze(Array.from({ length: MAX_CHUNKS }, (_, i) => `${name}.${i}`));
   const plainCapacity = COOKIE_BUDGET - line.length;
   const chunkCapacity = COOKIE_BUDGET - (line.length + 2);
-  if (chunkCapacity < MIN_VALUE_ROOM) {
-    throw new RangeError(
-      `options: expected the cookie name and attributes to leave at least ${MIN_VALUE_ROOM} of a cookie's ${COOKIE_BUDGET} characters ` +
-        `for the value, got ${chunkCapacity} (shorten options.name, cookie.path or cookie.domain)`,
-    );
-  }
+  // No check that room is left for the value: the name (<= 1024), path (<= 1024), domain (<= 253)
+  // and the other attributes take at most about 2400 of the 4096 characters, so every cookie keeps
+  // more than 1600 for its part of the value.
   const expired = { ...cookie, maxAge: 0 };
   const config: SessionConfig = Object.freeze({
     name,

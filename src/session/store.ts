@@ -108,17 +108,20 @@ export type StoreLoadResult = StoreLoadSuccess | StoreLoadFailure;
  *   const tokenOptions = (ctx: StoreContext) => ({ keys, context: ctx.name, now: ctx.now, clockSkew: ctx.clockSkew, issuedAfter: ctx.issuedAfter });
  *   return {
  *     async save(data, ctx) {
- *       const id = ctx.id ?? generateKey(); // 256 random bits
  *       const json = JSON.stringify([...data]);
- *       if (ctx.ttl === Infinity) await redis.set(`sess:${id}`, json);
- *       else await redis.set(`sess:${id}`, json, { EX: ctx.ttl });
+ *       const expiry = ctx.ttl === Infinity ? {} : { EX: ctx.ttl };
+ *       let id = ctx.id; // XX: update only an entry that still exists, so a destroyed session stays destroyed
+ *       if (id === undefined || (await redis.set(`sess:${id}`, json, { ...expiry, XX: true })) === null) {
+ *         id = generateKey(); // 256 random bits
+ *         await redis.set(`sess:${id}`, json, expiry);
+ *       }
  *       return sign(new Map([['id', id]]), { keys, ttl: ctx.ttl, context: ctx.name, now: ctx.now });
  *     },
  *     async load(value, ctx) {
  *       const token = await verify(value, tokenOptions(ctx)); // forged ids stop here, without a lookup
  *       if (!token.ok) return token;
  *       const id = token.data.get('id');
- *       if (id === undefined) return { ok: false, reason: 'malformed' };
+ *       if (id === undefined || token.data.size !== 1) return { ok: false, reason: 'malformed' };
  *       const json = await redis.get(`sess:${id}`);
  *       if (json === null) return { ok: false, reason: 'not-found' };
  *       return { ...token, id, data: new Map(JSON.parse(json) as [string, string][]) };

@@ -19,7 +19,7 @@ import { clock, deletedNames, Jar, keys } from './helpers.js';
 /** The surface of a Redis client the example uses (node-redis v4 style). */
 interface Redis {
   get(key: string): Promise<string | null>;
-  set(key: string, value: string, options?: { EX: number }): Promise<unknown>;
+  set(key: string, value: string, options?: { EX?: number; XX?: boolean }): Promise<string | null>;
   del(key: string): Promise<unknown>;
 }
 
@@ -30,9 +30,10 @@ class FakeRedis implements Redis {
   async get(key: string) {
     return this.data.get(key) ?? null;
   }
-  async set(key: string, value: string, options?: { EX: number }) {
+  async set(key: string, value: string, options: { EX?: number; XX?: boolean } = {}) {
+    if (options.XX === true && !this.data.has(key)) return null; // XX: only if it exists
     this.data.set(key, value);
-    if (options === undefined) this.expiries.delete(key);
+    if (options.EX === undefined) this.expiries.delete(key);
     else this.expiries.set(key, options.EX);
     return 'OK';
   }
@@ -46,17 +47,20 @@ function redisStore(redis: Redis, keys: Keyring): SessionStore {
   const tokenOptions = (ctx: StoreContext) => ({ keys, context: ctx.name, now: ctx.now, clockSkew: ctx.clockSkew, issuedAfter: ctx.issuedAfter });
   return {
     async save(data, ctx) {
-      const id = ctx.id ?? generateKey(); // 256 random bits
       const json = JSON.stringify([...data]);
-      if (ctx.ttl === Infinity) await redis.set(`sess:${id}`, json);
-      else await redis.set(`sess:${id}`, json, { EX: ctx.ttl });
+      const expiry = ctx.ttl === Infinity ? {} : { EX: ctx.ttl };
+      let id = ctx.id; // XX: update only an entry that still exists, so a destroyed session stays destroyed
+      if (id === undefined || (await redis.set(`sess:${id}`, json, { ...expiry, XX: true })) === null) {
+        id = generateKey(); // 256 random bits
+        await redis.set(`sess:${id}`, json, expiry);
+      }
       return sign(new Map([['id', id]]), { keys, ttl: ctx.ttl, context: ctx.name, now: ctx.now });
     },
     async load(value, ctx) {
       const token = await verify(value, tokenOptions(ctx)); // forged ids stop here, without a lookup
       if (!token.ok) return token;
       const id = token.data.get('id');
-      if (id === undefined) return { ok: false, reason: 'malformed' };
+      if (id === undefined || token.data.size !== 1) return { ok: false, reason: 'malformed' };
       const json = await redis.get(`sess:${id}`);
       if (json === null) return { ok: false, reason: 'not-found' };
       return { ...token, id, data: new Map(JSON.parse(json) as [string, string][]) };

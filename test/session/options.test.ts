@@ -142,7 +142,8 @@ describe('defineSession', () => {
     ['__Host- with another path', { name: '__Host-sid', keys, cookie: { path: '/app' } }, TypeError, /__Host- prefix.*expected path: "\/", got path: "\/app"/],
     ['__Secure- without secure', { name: '__Secure-sid', keys, cookie: { secure: false } }, TypeError, /__Secure- prefix.*expected secure: true/],
     ['path over 1024 characters', { name: 'sid', keys, cookie: { path: `/${'p'.repeat(1024)}` } }, RangeError, 'options.cookie.path: expected at most 1024'],
-    ['name and path leave too little room', { name: 'n'.repeat(3000), keys, cookie: { path: `/${'p'.repeat(100)}` } }, RangeError, /expected the cookie name and attributes to leave at least 1024.*shorten options\.name/],
+    ['name longer than a token context', { name: 'n'.repeat(1025), keys }, RangeError, "options.name: expected at most 1024 characters (it is also the tokens' context), got 1025"],
+    ['ttl that would overflow the token', { name: 'sid', keys, ttl: 2 ** 39 + 1 }, RangeError, 'options.ttl: expected at most 549755813888 seconds'],
     ['rolling 0', { name: 'sid', keys, rolling: 0 }, RangeError, "options.rolling: expected false, true, 'always' or a share of the lifetime in (0, 1], got number 0"],
     ['rolling above 1', { name: 'sid', keys, rolling: 1.5 }, RangeError, 'options.rolling'],
     ['rolling a word', { name: 'sid', keys, rolling: 'sometimes' }, RangeError, 'options.rolling'],
@@ -174,4 +175,16 @@ describe('defineSession', () => {
     }
     assert.equal(validations, 1);
   });
+});
+
+test('the longest name, path and domain still leave every cookie room for its part of the value', async () => {
+  const domain = `${'d'.repeat(60)}.`.repeat(4) + 'com';
+  const config = defineSession({ name: 'n'.repeat(1024), keys, cookie: { path: `/${'p'.repeat(1023)}`, domain, sameSite: 'strict', partitioned: true } });
+  const state = await readSession(undefined, config);
+  state.session.set('big', 'x'.repeat(3000));
+  const lines = await commitSession(state, config);
+  assert.equal(lines.length, 3);
+  for (const line of lines) assert.ok(line.length <= COOKIE_BUDGET, `${line.length}`);
+  const header = lines.map((line) => line.slice(0, line.indexOf(';'))).join('; ');
+  assert.equal((await readSession(header, config)).session.get('big')?.length, 3000);
 });
