@@ -6,7 +6,6 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { createServer, type RequestListener } from 'node:http';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
@@ -14,24 +13,13 @@ import express from 'express';
 import { createKeyring, type SessionStore } from 'sealed-session';
 import { session } from 'sealed-session/express';
 import { createApp } from '../../examples/express.js';
-import { adapterSuite, CookieClient, type RunningApp } from './suite.js';
+import { adapterSuite, CookieClient, type RunningApp, listening } from './suite.js';
 
 // Express 4 is installed under the npm alias `express4` and ships no types of its own; the API the
 // tests use (use, get, post, json, cookie, redirect, set, listen) is the same in both majors.
 const express4 = createRequire(import.meta.url)('express4') as typeof express;
 
-async function listen(listener: RequestListener): Promise<RunningApp> {
-  const server = createServer(listener).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections(); // fetch keeps connections alive
-    }),
-  };
-}
+const listen = (listener: RequestListener): Promise<RunningApp> => listening(createServer(listener));
 
 const keys = createKeyring([{ id: 'k1', secret: 'express-adapter-test-key-0123456789abcdefgh' }]);
 const options = { name: 'sid', keys, cookie: { secure: false } };

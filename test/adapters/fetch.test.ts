@@ -1,16 +1,14 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createKeyring, type SessionStore } from 'sealed-session';
 import { getSession, withSession } from 'sealed-session/fetch';
 import { createHandler } from '../../examples/fetch.js';
-import { adapterSuite, type RunningApp } from './suite.js';
+import { adapterSuite, type RunningApp, listening } from './suite.js';
 
 type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -30,12 +28,7 @@ async function serve(handler: FetchHandler): Promise<RunningApp> {
     if (response.body === null) outgoing.end();
     else Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(outgoing);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
+  return listening(server);
 }
 
 adapterSuite({

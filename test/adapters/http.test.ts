@@ -6,28 +6,17 @@
 import { describe, test, after, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { Readable } from 'node:stream';
 import { createKeyring, defineSession, type SessionStore } from 'sealed-session';
 import { attachSession, withSession } from 'sealed-session/http';
 import { createApp } from '../../examples/http.js';
-import { adapterSuite, CookieClient, type RunningApp } from './suite.js';
+import { adapterSuite, CookieClient, type RunningApp, listening } from './suite.js';
 
 // The default error handler logs with console.error: keep the test output clean, and check the calls.
 const logged = mock.method(console, 'error', () => {});
 
-async function listen(server: Server): Promise<RunningApp> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections(); // fetch keeps connections alive
-    }),
-  };
-}
+const listen = listening;
 
 adapterSuite({ name: 'node:http', start: (options) => listen(createApp(options)) });
 

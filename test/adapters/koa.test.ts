@@ -1,24 +1,14 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import type { AddressInfo, Server } from 'node:net';
 import { Readable } from 'node:stream';
 import Koa from 'koa';
 import { createKeyring, type SessionStore } from 'sealed-session';
 import { session } from 'sealed-session/koa';
 import { createApp } from '../../examples/koa.js';
-import { adapterSuite, CookieClient, type RunningApp } from './suite.js';
+import { adapterSuite, CookieClient, type RunningApp, listening } from './suite.js';
 
 /** Serves a Koa app on an ephemeral loopback port. */
-async function serve(app: Koa): Promise<RunningApp> {
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
-}
+const serve = (app: Koa): Promise<RunningApp> => listening(app.listen(0, '127.0.0.1'));
 
 adapterSuite({
   name: 'Koa',

@@ -16,6 +16,9 @@
  * must reach the framework's own error handling, which answers 500.
  */
 import { describe, test, after } from 'node:test';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { createKeyring, seal, unseal, type Keyring, type SessionStore } from '../../src/index.js';
 
@@ -35,6 +38,27 @@ export interface SuiteSessionOptions {
   readonly keys?: Keyring;
   readonly store?: SessionStore;
   readonly cookie?: { readonly secure?: boolean };
+}
+
+/**
+ * Serves a node:http server on an ephemeral loopback port (127.0.0.1 only) and closes it with its
+ * keep-alive connections, which fetch leaves open. Frameworks that own their server (Fastify, Hono
+ * on @hono/node-server) start their own.
+ */
+export async function listening(server: Server): Promise<RunningApp> {
+  if (!server.listening) {
+    if (server.address() === null) server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+  }
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /** A minimal cookie jar: what a browser would send back (RFC 6265 §5.3, enough for these tests). */
