@@ -41,8 +41,11 @@ function assertUsageError(result: Run, message: RegExp, secrets: readonly string
   for (const secret of secrets) assert.ok(!result.stderr.includes(secret), 'a secret was printed');
 }
 
-const KEY = generateKey();
-const OLD_KEY = generateKey();
+// Fresh random keys, but never starting with '-' (1 in 64 base64url keys do): `--key -…` is the
+// documented ambiguity (`--key=-…` is the way to pass those), tested on its own below.
+const keyWithoutDash = (): string => generateKey().replace(/^-/, 'A');
+const KEY = keyWithoutDash();
+const OLD_KEY = keyWithoutDash();
 const keys = createKeyring(KEY);
 const DATA = new Map([['userId', '12345'], ['role', 'admin']]);
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
