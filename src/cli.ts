@@ -38,8 +38,7 @@ Commands:
 Options of inspect:
   --key [<id>:]<secret>   A key to try; repeat it for a keyring. The first is the current key.
                           Without <id>: id 1, as createKeyring(secret) does. A secret that
-                          contains ':' is written 1:<secret>; one that starts with '-' is
-                          written --key=<secret>.
+                          contains ':' is written 1:<secret>.
                           Default: the SESSION_KEY environment variable (id 1).
   --context <name>        The context the token was made with (sessions use the cookie name).
                           Default: none.
@@ -83,7 +82,7 @@ class UsageError extends Error {}
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: joinOptionValues(argv), options: OPTIONS, allowPositionals: true });
     if (values.help) return print(io, USAGE, EXIT.ok);
     if (values.version) return print(io, `${version()}\n`, EXIT.ok);
     const [command, ...rest] = positionals;
@@ -112,6 +111,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`sealed-session: ${message}\nRun 'sealed-session --help' for usage.\n`);
     return EXIT.usage;
   }
+}
+
+/**
+ * `--key <value>` becomes `--key=<value>` before parsing: base64url secrets start with '-' one time
+ * in 64, and parseArgs would otherwise read such a value as an option ("argument is ambiguous").
+ */
+function joinOptionValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if ((arg === '--key' || arg === '--context') && i + 1 < argv.length) out.push(`${arg}=${argv[++i]}`);
+    else out.push(arg);
+  }
+  return out;
 }
 
 /** parseArgs messages name our own options, except the unknown-option one, which quotes the argument. */
