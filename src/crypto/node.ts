@@ -3,6 +3,7 @@
  * WebCrypto runtime's (test/crypto/parity.test.ts).
  */
 import { type Cipher, createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { hasCanonicalLength } from '../format/base64url.js';
 import type { SyncCryptoRuntime } from './runtime.js';
 
 /**
@@ -18,7 +19,6 @@ let poolOffset = POOL_BYTES;
 const EMPTY_KEY_EQUIVALENT = new Uint8Array(64);
 const GCM_OPTIONS = Object.freeze({ authTagLength: 16 }); // Node 20 otherwise accepts a truncated 4-byte tag on decrypt
 
-const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** The base64url alphabet, checked before Buffer decodes: Buffer silently skips anything else. */
 const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
 
@@ -33,15 +33,9 @@ export const nodeRuntime: SyncCryptoRuntime = Object.freeze({
    * 1 mod 4 and non-zero trailing bits, so those are rejected first.
    */
   decodeBase64url(text: string): Uint8Array | null {
-    const rest = text.length % 4;
-    if (rest === 1 || !BASE64URL_TEXT.test(text)) return null;
-    if (rest !== 0) {
-      const last = BASE64URL_ALPHABET.indexOf(text[text.length - 1]!);
-      if ((last & (rest === 2 ? 15 : 3)) !== 0) return null;
-    }
+    if (!BASE64URL_TEXT.test(text) || !hasCanonicalLength(text)) return null;
     const bytes = Buffer.from(text, 'base64url');
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length); // a plain view, like the portable codec's
-
   },
 
   randomBytes(length: number): Uint8Array {

@@ -52,17 +52,17 @@ export function encodeBase64url(bytes: Uint8Array): string {
 }
 
 /**
- * Decodes `text[start..]` as strict unpadded base64url. Returns `null` for any
+ * Decodes `text` as strict unpadded base64url. Returns `null` for any
  * character outside the alphabet (including `=`), for a length of 1 mod 4
  * (no byte string encodes to it) and for non-zero trailing bits.
  */
-export function decodeBase64url(text: string, start = 0): Uint8Array | null {
-  const length = text.length - start;
-  if (length < 0 || length % 4 === 1) return null;
+export function decodeBase64url(text: string): Uint8Array | null {
+  const length = text.length;
+  if (length % 4 === 1) return null;
   const out = new Uint8Array((length * 3) >> 2);
-  const wholeEnd = start + length - (length % 4);
+  const wholeEnd = length - (length % 4);
   let o = 0;
-  for (let i = start; i < wholeEnd; i += 4) {
+  for (let i = 0; i < wholeEnd; i += 4) {
     const a = lookup(text, i), b = lookup(text, i + 1), c = lookup(text, i + 2), d = lookup(text, i + 3);
     // Any 255 sets bit 7 of the OR, which no valid 6-bit value has.
     if ((a | b | c | d) > 63) return null;
@@ -84,6 +84,19 @@ export function decodeBase64url(text: string, start = 0): Uint8Array | null {
     out[o] = ((b & 15) << 4) | (c >> 2);
   }
   return out;
+}
+
+/**
+ * The length and last-character checks of strict decoding, for a decoder that validates the
+ * alphabet itself (the Node runtime, before Buffer): false for a length of 1 mod 4 (no byte string
+ * encodes to it) and for non-zero bits after the last byte (RFC 4648 §3.5, one spelling per bytes).
+ */
+export function hasCanonicalLength(text: string): boolean {
+  const rest = text.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false;
+  const last = lookup(text, text.length - 1);
+  return last <= 63 && (last & (rest === 2 ? 15 : 3)) === 0;
 }
 
 function lookup(text: string, index: number): number {

@@ -5,7 +5,7 @@ import { base64urlLength, decodeBase64url, encodeBase64url } from '../../src/for
 import { nodeRuntime } from '../../src/crypto/node.js';
 
 const codecs = [
-  ['portable', { encode: encodeBase64url, decode: (text: string) => decodeBase64url(text) }],
+  ['portable', { encode: encodeBase64url, decode: decodeBase64url }],
   ['node', { encode: nodeRuntime.encodeBase64url, decode: nodeRuntime.decodeBase64url }],
 ] as const;
 
