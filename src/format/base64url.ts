@@ -57,8 +57,8 @@ export function encodeBase64url(bytes: Uint8Array): string {
  * (no byte string encodes to it) and for non-zero trailing bits.
  */
 export function decodeBase64url(text: string): Uint8Array | null {
+  if (!hasCanonicalLength(text)) return null;
   const length = text.length;
-  if (length % 4 === 1) return null;
   const out = new Uint8Array((length * 3) >> 2);
   const wholeEnd = length - (length % 4);
   let o = 0;
@@ -74,12 +74,12 @@ export function decodeBase64url(text: string): Uint8Array | null {
   const rest = length % 4;
   if (rest === 2) {
     const a = lookup(text, wholeEnd), b = lookup(text, wholeEnd + 1);
-    // The last character carries 4 unused bits that must be zero (canonical form).
-    if ((a | b) > 63 || (b & 15) !== 0) return null;
+    // (hasCanonicalLength checked that the last character's 4 unused bits are zero.)
+    if ((a | b) > 63) return null;
     out[o] = (a << 2) | (b >> 4);
   } else if (rest === 3) {
     const a = lookup(text, wholeEnd), b = lookup(text, wholeEnd + 1), c = lookup(text, wholeEnd + 2);
-    if ((a | b | c) > 63 || (c & 3) !== 0) return null;
+    if ((a | b | c) > 63) return null;
     out[o++] = (a << 2) | (b >> 4);
     out[o] = ((b & 15) << 4) | (c >> 2);
   }
