@@ -11,6 +11,7 @@
 import type { SealedSessionCore } from '../core/api.js';
 import { describe } from '../format/describe.js';
 import { keyringState, type Keyring } from '../format/keyring.js';
+import { checkRecord } from './options.js';
 import type { SessionStore } from './store.js';
 
 /** Options of `cookieStore`. */
@@ -27,14 +28,7 @@ export interface CookieStoreOptions {
 
 /** cookieStore on a given core. Validates the options at once (Kocha's Validate). */
 export function makeCookieStore(core: SealedSessionCore, options: CookieStoreOptions): SessionStore {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`cookieStore options: expected an object { keys, signed? }, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'keys' && key !== 'signed') {
-      throw new TypeError(`cookieStore options: expected only the keys keys, signed, got ${JSON.stringify(key.slice(0, 40))}`);
-    }
-  }
+  checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }');
   const { keys, signed = false } = options;
   keyringState(keys);
   if (typeof signed !== 'boolean') throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);

@@ -11,6 +11,7 @@
 import type { SealedSessionCore } from '../core/api.js';
 import { describe } from '../format/describe.js';
 import { keyringState, type Keyring } from '../format/keyring.js';
+import { checkRecord } from './options.js';
 import type { SessionStore, StoreContext } from './store.js';
 
 /** Options of `memoryStore`. */
@@ -44,14 +45,7 @@ const DEFAULT_MAX_ENTRIES = 10_000;
 
 /** memoryStore on a given core. Validates the options at once. */
 export function makeMemoryStore(core: SealedSessionCore, options: MemoryStoreOptions): MemoryStore {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`memoryStore options: expected an object { keys, maxEntries? }, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'keys' && key !== 'maxEntries') {
-      throw new TypeError(`memoryStore options: expected only the keys keys, maxEntries, got ${JSON.stringify(key.slice(0, 40))}`);
-    }
-  }
+  checkRecord(options, 'memoryStore options', ['keys', 'maxEntries'], '{ keys, maxEntries? }');
   const { keys, maxEntries = DEFAULT_MAX_ENTRIES } = options;
   keyringState(keys);
   if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 1) {

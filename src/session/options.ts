@@ -309,7 +309,8 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   return config;
 }
 
-function checkRecord(value: unknown, where: string, keys: readonly string[], shape: string): Record<string, unknown> {
+/** Checks an options object: an object, and no key outside `keys` (shared by the stores' options). */
+export function checkRecord(value: unknown, where: string, keys: readonly string[], shape: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${where}: expected an object with ${shape}, got ${describe(value)}`);
   }

@@ -1,4 +1,4 @@
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { createKeyring, type Session, type SessionOptions, type SessionStore } from 'sealed-session';
 import { session, type SessionEnv, type SessionVariables } from 'sealed-session/hono';
 import { createApp } from '../../examples/hono.js';
-import { adapterSuite, CookieClient, type RunningApp } from './suite.js';
+import { adapterSuite, CookieClient, type RunningApp, startedApps } from './suite.js';
 
 /**
  * Serves a Hono app over node:http on an ephemeral loopback port, as Hono apps run on Node. Without
@@ -42,13 +42,7 @@ const EDGE_HOOK = new URL('../crypto/fixtures/edge-runtime.mjs', import.meta.url
 describe('Hono adapter specifics', () => {
   const keys = createKeyring([{ id: 'k1', secret: 'hono-specific-key-0123456789abcdefghijklm' }]);
   const options = { name: 'sid', keys, cookie: { secure: false } } as const;
-  const running: RunningApp[] = [];
-  after(() => Promise.all(running.map((app) => app.close())));
-  const start = async (app: Parameters<typeof listen>[0]) => {
-    const started = await listen(app);
-    running.push(started);
-    return started.url;
-  };
+  const start = startedApps(listen);
 
   test('options are validated when the middleware is made: a bad cookie name throws', () => {
     assert.throws(() => session({ ...options, name: 'bad name' }), {

@@ -1,11 +1,11 @@
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import Koa from 'koa';
 import { createKeyring, type SessionStore } from 'sealed-session';
 import { session } from 'sealed-session/koa';
 import { createApp } from '../../examples/koa.js';
-import { adapterSuite, CookieClient, type RunningApp, listening } from './suite.js';
+import { adapterSuite, CookieClient, type RunningApp, listening, startedApps } from './suite.js';
 
 /** Serves a Koa app on an ephemeral loopback port. */
 const serve = (app: Koa): Promise<RunningApp> => listening(app.listen(0, '127.0.0.1'));
@@ -22,13 +22,7 @@ adapterSuite({
 describe('Koa adapter specifics', () => {
   const keys = createKeyring([{ id: 'k1', secret: 'koa-specific-key-0123456789abcdefghijklmn' }]);
   const options = { name: 'sid', keys, cookie: { secure: false } } as const;
-  const running: RunningApp[] = [];
-  after(() => Promise.all(running.map((app) => app.close())));
-  const start = async (app: Koa): Promise<string> => {
-    const started = await serve(app);
-    running.push(started);
-    return started.url;
-  };
+  const start = startedApps(serve);
 
   test('options are validated when the middleware is made: a bad cookie name throws', () => {
     assert.throws(() => session({ ...options, name: 'bad name' }), {

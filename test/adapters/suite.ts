@@ -61,6 +61,20 @@ export async function listening(server: Server): Promise<RunningApp> {
   };
 }
 
+/**
+ * For a describe block's own apps: `start(app)` serves one with `serve` and returns its URL; every
+ * app started is closed after the block.
+ */
+export function startedApps<App>(serve: (app: App) => Promise<RunningApp>): (app: App) => Promise<string> {
+  const running: RunningApp[] = [];
+  after(() => Promise.all(running.map((app) => app.close())));
+  return async (app) => {
+    const started = await serve(app);
+    running.push(started);
+    return started.url;
+  };
+}
+
 /** A minimal cookie jar: what a browser would send back (RFC 6265 §5.3, enough for these tests). */
 export class CookieClient {
   readonly jar = new Map<string, string>();
