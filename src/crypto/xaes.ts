@@ -27,16 +27,19 @@ export function xaesKey(runtime: CryptoRuntime, key: Uint8Array): MaybePromise<X
   );
 }
 
+/** The two PRF inputs: at byte 0 the counter i = 1, at byte 16 the counter i = 2. */
+const KDF_BLOCKS = [
+  [0, 1],
+  [16, 2],
+] as const;
+
 /**
  * Steps 3-5, per nonce: Kx = AES(K, M1 XOR K1) || AES(K, M2 XOR K1) with
  * Mi = 0x00 || i || "X" || 0x00 || N[:12].
  */
 export function xaesDeriveKey(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array): MaybePromise<Uint8Array> {
   const blocks = new Uint8Array(32);
-  for (const [offset, counter] of [
-    [0, 1],
-    [16, 2],
-  ] as const) {
+  for (const [offset, counter] of KDF_BLOCKS) {
     blocks[offset + 1] = counter;
     blocks[offset + 2] = 0x58; // "X", the KDF label
     blocks.set(nonce.subarray(0, 12), offset + 4);
