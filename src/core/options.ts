@@ -4,20 +4,17 @@
  */
 import { describe } from '../format/describe.js';
 import { keyringState, type KeyEntry, type Keyring } from '../format/keyring.js';
-import { contextBytes, MAX_CONTEXT_BYTES, MAX_SECONDS } from '../format/token.js';
+import { contextBytes, DEFAULT_CLOCK_SKEW, DEFAULT_TTL, MAX_CLOCK_SKEW, MAX_CONTEXT_BYTES, MAX_SECONDS } from '../format/token.js';
 import { isWellFormed } from '../format/utf8.js';
 
 export const DEFAULTS = Object.freeze({
   /** Seconds a token lives: 7 days. */
-  ttl: 7 * 24 * 60 * 60,
+  ttl: DEFAULT_TTL,
   /** Seconds of tolerance for clocks of different servers. */
-  clockSkew: 5,
+  clockSkew: DEFAULT_CLOCK_SKEW,
   /** No binding beyond the key; the session layer passes the cookie name. */
   context: '',
 });
-
-/** The largest clockSkew accepted: more would make expiry meaningless. */
-export const MAX_CLOCK_SKEW = 60;
 
 /** Options of `seal` and `sign`. */
 export interface SealOptions {

@@ -128,7 +128,6 @@ function secretBytes(secret: unknown, where: string): Uint8Array {
 
 /** The state behind a keyring, or a TypeError when `keys` is not one made by createKeyring. */
 export function keyringState(keys: unknown): KeyringState {
-  // Fast path: the keyring is almost always a real one.
   const state = typeof keys === 'object' && keys !== null ? states.get(keys as Keyring) : undefined;
   if (state === undefined) {
     // A string here is most likely the secret itself: name its type, never its text.

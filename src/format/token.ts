@@ -29,6 +29,11 @@ export const HMAC_BYTES = 32;
 export const MAX_TOKEN_LENGTH = 16384;
 /** 2^40 seconds: beyond year 36000, so the fixed 5-byte fields never wrap. */
 export const MAX_SECONDS = 2 ** 40 - 1;
+/** Seconds a token lives unless told otherwise: 7 days (the core's and the session layer's default). */
+export const DEFAULT_TTL = 7 * 24 * 60 * 60;
+/** Seconds of tolerance for other servers' clocks, by default and at most: more would make expiry meaningless. */
+export const DEFAULT_CLOCK_SKEW = 5;
+export const MAX_CLOCK_SKEW = 60;
 /** Context strings are names and purposes, not data; the bound keeps the varint to two bytes. */
 export const MAX_CONTEXT_BYTES = 1024;
 

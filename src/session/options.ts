@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MAX_CONTEXT_BYTES } from '../format/token.js';
+import { DEFAULT_CLOCK_SKEW, DEFAULT_TTL, MAX_CLOCK_SKEW, MAX_CONTEXT_BYTES } from '../format/token.js';
 import { describe } from '../format/describe.js';
 import type { Keyring } from '../format/keyring.js';
 import { serializeSetCookie, type SetCookieAttributes } from './cookie.js';
@@ -35,7 +35,7 @@ const MAX_SESSION_TTL = 2 ** 39;
 /** Defaults of {@link SessionOptions}. Frozen: nothing can change them for other callers. */
 export const SESSION_DEFAULTS = Object.freeze({
   /** 7 days, the core's default token lifetime. */
-  ttl: 7 * 24 * 60 * 60,
+  ttl: DEFAULT_TTL,
   /** Re-issue once half of the session's lifetime has passed. */
   rolling: 0.5,
   /**
@@ -45,7 +45,7 @@ export const SESSION_DEFAULTS = Object.freeze({
    */
   maxChunks: 3,
   /** The core's default. */
-  clockSkew: 5,
+  clockSkew: DEFAULT_CLOCK_SKEW,
   cookie: Object.freeze({ maxAge: 'ttl', path: '/', secure: true, httpOnly: true, sameSite: 'lax' } as const),
 });
 
@@ -244,8 +244,8 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
     throw new RangeError(`options.maxChunks: expected a whole number from 1 to ${MAX_CHUNKS}, got ${describe(maxChunks)}`);
   }
   const clockSkew = options.clockSkew ?? SESSION_DEFAULTS.clockSkew;
-  if (typeof clockSkew !== 'number' || !(clockSkew >= 0 && clockSkew <= 60)) {
-    throw new RangeError(`options.clockSkew: expected seconds from 0 to 60, got ${describe(clockSkew)}`);
+  if (typeof clockSkew !== 'number' || !(clockSkew >= 0 && clockSkew <= MAX_CLOCK_SKEW)) {
+    throw new RangeError(`options.clockSkew: expected seconds from 0 to ${MAX_CLOCK_SKEW}, got ${describe(clockSkew)}`);
   }
   const rolling = resolveRolling(options.rolling);
   const issuedAfter = options.issuedAfter;
