@@ -5,6 +5,9 @@
  *   unseal floor = base64url decode + AES-256-GCM decrypt + JSON.parse
  *   sign floor   = JSON.stringify + HMAC-SHA256 + base64url
  *   verify floor = base64url decode + HMAC-SHA256 + timingSafeEqual + JSON.parse
+ * "unsealSync, prefix not cached" opens tokens whose nonce prefix the keyring has not
+ * seen (as a token sealed by another process is), so it derives the XAES subkey first
+ * (src/crypto/xaes.ts): more such tokens than the subkey cache holds, opened in turn.
  * Run: npm run bench
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -13,7 +16,8 @@ import { sealSync, signSync, unsealSync, verifySync } from 'sealed-session/sync'
 import { check, report, timePairSync } from './harness.js';
 import { EMPTY_SESSION, SAMPLE_SESSION, SESSION_3KB } from './fixtures.js';
 
-const keys = createKeyring(generateKey());
+const keySecret = generateKey();
+const keys = createKeyring(keySecret);
 const secret = randomBytes(32);
 const context = 'sid';
 
@@ -46,6 +50,14 @@ function floorVerify(token: string): Map<string, string> | null {
   return new Map(Object.entries(JSON.parse(json.toString('utf8')) as Record<string, string>));
 }
 
+/** Tokens sealed each under its own keyring of the same secret: every keyring draws its own nonce prefix. */
+const STRANGERS = 2048;
+function strangerTokens(data: ReadonlyMap<string, string>): () => string {
+  const tokens = Array.from({ length: STRANGERS }, () => sealSync(data, { keys: createKeyring(keySecret), context }));
+  let next = 0;
+  return () => tokens[next++ % STRANGERS]!;
+}
+
 function same(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string> | null): boolean {
   return b !== null && a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
@@ -72,6 +84,11 @@ for (const [label, data] of cases) {
     `sealSync (${sealed.length} chars; floor ${floorSealed.length})`, () => sealSync(data, { keys, context }));
   const [unsealFloor, unsealTime] = timePairSync('floor: base64url + GCM decrypt + JSON.parse', () => floorUnseal(floorSealed),
     'unsealSync', () => unsealSync(sealed, { keys, context }));
+  const stranger = strangerTokens(data);
+  const strangerOpened = unsealSync(stranger(), { keys, context });
+  check(strangerOpened.ok && same(data, strangerOpened.data), `${label}: a token with an unseen prefix opens`);
+  const [, strangerTime] = timePairSync('floor (again)', () => floorUnseal(floorSealed),
+    'unsealSync, prefix not cached', () => unsealSync(stranger(), { keys, context }));
   const [signFloor, signTime] = timePairSync('floor: JSON + HMAC + base64url', () => floorSign(data),
     `signSync (${signed.length} chars)`, () => signSync(data, { keys, context }));
   const [verifyFloor, verifyTime] = timePairSync('floor: base64url + HMAC + compare + JSON.parse', () => floorVerify(floorSigned),
@@ -82,6 +99,7 @@ for (const [label, data] of cases) {
     { timing: sealTime, floor: sealFloor, ...(isSample ? { target: 1.0 } : {}) },
     { timing: unsealFloor },
     { timing: unsealTime, floor: unsealFloor, ...(isSample ? { target: 1.3 } : {}) },
+    { timing: strangerTime, floor: unsealFloor },
     { timing: signFloor },
     { timing: signTime, floor: signFloor },
     { timing: verifyFloor },

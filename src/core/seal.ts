@@ -1,6 +1,6 @@
 /**
- * seal / unseal: XAES-256-GCM (AES-256-GCM under a per-token key derived from a
- * 192-bit random nonce), written once for every runtime. The runtime entry points (index.ts, sync.ts, web.ts) bind it to
+ * seal / unseal: XAES-256-GCM (AES-256-GCM under a key derived from the first
+ * half of a 192-bit nonce: crypto/xaes.ts), written once for every runtime. The runtime entry points (index.ts, sync.ts, web.ts) bind it to
  * node:crypto or WebCrypto.
  */
 import { assertStringMap, decodeMap, encodeMap } from '../format/codec.js';
@@ -17,20 +17,21 @@ import {
   writeHeader,
 } from '../format/token.js';
 import { derivedKeys } from '../crypto/keys.js';
-import { xaesOpen, xaesSeal } from '../crypto/xaes.js';
+import { xaesNonce, xaesOpen, xaesSeal } from '../crypto/xaes.js';
 import { then, type CryptoRuntime, type MaybePromise } from '../crypto/runtime.js';
 import { checkSealOptions, checkUnsealOptions, type SealOptions, type UnsealOptions } from './options.js';
 import { failure, judge, type UnsealResult } from './result.js';
 
 /**
  * Seals a map into a token. `nonce` is an internal parameter for known-answer
- * tests only; the public functions always draw it from the CSPRNG.
+ * tests only; the public functions always take it from xaesNonce (a batch prefix
+ * and fresh random bytes from the CSPRNG: crypto/xaes.ts).
  */
 export function sealWith(
   runtime: CryptoRuntime,
   data: ReadonlyMap<string, string>,
   options: SealOptions,
-  nonce: Uint8Array = runtime.randomBytes(NONCE_BYTES),
+  nonce?: Uint8Array,
 ): MaybePromise<string> {
   const checked = checkSealOptions(options);
   assertStringMap(data);
@@ -42,14 +43,15 @@ export function sealWith(
   }
   const body = new Uint8Array(bodyLength);
   const headerEnd = writeHeader(body, { kind: Kind.Sealed, keyId, issuedAt: checked.issuedAt, expiresAt: checked.expiresAt });
-  body.set(nonce, headerEnd);
   const aad = boundData(body.subarray(0, headerEnd), checked.context);
-  return then(derivedKeys(runtime, checked.entry), (keys) =>
-    then(xaesSeal(runtime, keys.seal, nonce, plaintext, aad), (sealed) => {
+  return then(derivedKeys(runtime, checked.entry), (keys) => {
+    const tokenNonce = nonce ?? xaesNonce(runtime, keys.seal);
+    body.set(tokenNonce, headerEnd);
+    return then(xaesSeal(runtime, keys.seal, tokenNonce, plaintext, aad), (sealed) => {
       body.set(sealed, headerEnd + NONCE_BYTES);
       return encodeToken(runtime, body);
-    }),
-  );
+    });
+  });
 }
 
 /** Opens a sealed token. Never throws for any token; throws only for bad options. */

@@ -16,6 +16,9 @@ export type HmacKey = object;
 /** A key prepared for the AES-256 block function: a long-lived ECB cipher on Node, an AES-CBC CryptoKey on WebCrypto. */
 export type AesBlockKey = object;
 
+/** A key prepared for AES-256-GCM: the raw bytes on Node, an AES-GCM CryptoKey on WebCrypto. */
+export type AesGcmKey = object;
+
 export interface CryptoRuntime {
   /** Base64url without padding (RFC 4648 §5). */
   encodeBase64url(bytes: Uint8Array): string;
@@ -33,10 +36,12 @@ export interface CryptoRuntime {
   importAesBlockKey(raw: Uint8Array): MaybePromise<AesBlockKey>;
   /** AES-256 encryption of each 16-byte block of `blocks` on its own (ECB), as XAES-256-GCM's KDF needs. */
   aesEncryptBlocks(key: AesBlockKey, blocks: Uint8Array): MaybePromise<Uint8Array>;
+  /** Prepares a 32-byte AES-256-GCM key (once per XAES subkey, then cached: crypto/xaes.ts). */
+  importAesGcmKey(raw: Uint8Array): MaybePromise<AesGcmKey>;
   /** AES-256-GCM with a 96-bit IV; returns ciphertext followed by the 16-byte tag. */
-  aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): MaybePromise<Uint8Array>;
+  aesGcmEncrypt(key: AesGcmKey, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): MaybePromise<Uint8Array>;
   /** The inverse of aesGcmEncrypt; null when the tag does not verify. Never throws. */
-  aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): MaybePromise<Uint8Array | null>;
+  aesGcmDecrypt(key: AesGcmKey, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): MaybePromise<Uint8Array | null>;
 }
 
 /** A runtime whose every operation returns its value directly. */
@@ -46,8 +51,9 @@ export interface SyncCryptoRuntime extends CryptoRuntime {
   hmacVerify(key: HmacKey, data: Uint8Array, tag: Uint8Array): boolean;
   importAesBlockKey(raw: Uint8Array): AesBlockKey;
   aesEncryptBlocks(key: AesBlockKey, blocks: Uint8Array): Uint8Array;
-  aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
-  aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null;
+  importAesGcmKey(raw: Uint8Array): AesGcmKey;
+  aesGcmEncrypt(key: AesGcmKey, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
+  aesGcmDecrypt(key: AesGcmKey, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null;
 }
 
 /**

@@ -4,7 +4,7 @@
  * runtimes and browsers. Asynchronous, as WebCrypto is.
  */
 import { decodeBase64url, encodeBase64url } from '../format/base64url.js';
-import type { AesBlockKey, CryptoRuntime, HmacKey } from './runtime.js';
+import type { AesBlockKey, AesGcmKey, CryptoRuntime, HmacKey } from './runtime.js';
 
 const HMAC_SHA256 = Object.freeze({ name: 'HMAC', hash: 'SHA-256' });
 /** HMAC with an empty key is HMAC with a block of zeros (RFC 2104 §2); importKey rejects empty keys. */
@@ -67,19 +67,21 @@ export const webRuntime: CryptoRuntime = Object.freeze({
     return out;
   },
 
-  async aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
-    const cryptoKey = await crypto.subtle.importKey('raw', bytes(key), 'AES-GCM', false, ['encrypt']);
+  importAesGcmKey(raw: Uint8Array): Promise<AesGcmKey> {
+    return crypto.subtle.importKey('raw', bytes(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  },
+
+  async aesGcmEncrypt(key: AesGcmKey, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
     return new Uint8Array(
-      await crypto.subtle.encrypt({ name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 }, cryptoKey, bytes(plaintext)),
+      await crypto.subtle.encrypt({ name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 }, key as CryptoKey, bytes(plaintext)),
     );
   },
 
-  async aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
+  async aesGcmDecrypt(key: AesGcmKey, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
     if (sealed.length < 16) return null;
     try {
-      const cryptoKey = await crypto.subtle.importKey('raw', bytes(key), 'AES-GCM', false, ['decrypt']);
       return new Uint8Array(
-        await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 }, cryptoKey, bytes(sealed)),
+        await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 }, key as CryptoKey, bytes(sealed)),
       );
     } catch {
       return null;

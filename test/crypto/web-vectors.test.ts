@@ -43,7 +43,7 @@ describe('Project Wycheproof on the WebCrypto runtime', () => {
     for (const group of wycheproof<AeadCase>('aes_gcm_test.json')) {
       if (group.keySize !== 256 || group.ivSize !== 96 || group.tagSize !== 128) continue;
       for (const c of group.tests) {
-        const [key, iv, aad] = [hex(c.key), hex(c.iv), hex(c.aad)];
+        const [key, iv, aad] = [await webRuntime.importAesGcmKey(hex(c.key)), hex(c.iv), hex(c.aad)];
         const opened = await webRuntime.aesGcmDecrypt(key, iv, hex(c.ct + c.tag), aad);
         const label = `tcId ${c.tcId} (${c.result}; ${c.flags.join(', ')})`;
         if (c.result === 'invalid') {
@@ -106,7 +106,7 @@ describe('Project Wycheproof on the WebCrypto runtime', () => {
   });
 
   test('AES-GCM decryption on WebCrypto refuses truncated tags and short inputs', async () => {
-    const key = new Uint8Array(32).fill(9);
+    const key = await webRuntime.importAesGcmKey(new Uint8Array(32).fill(9));
     const iv = new Uint8Array(12);
     const sealed = await webRuntime.aesGcmEncrypt(key, iv, new Uint8Array([1, 2, 3]), new Uint8Array());
     const opened = await webRuntime.aesGcmDecrypt(key, iv, sealed, new Uint8Array());
@@ -180,7 +180,7 @@ describe('XAES-256-GCM (C2SP) known answers', () => {
         const sealed = await xaesSeal(runtime, prepared, nonce, plaintext, aad);
         assert.equal(toHex(sealed), v.ciphertext, 'ciphertext || tag');
         // XAES is AES-256-GCM under Kx with the second half of the nonce.
-        assert.equal(toHex(await runtime.aesGcmEncrypt(hex(v.Kx), nonce.subarray(12), plaintext, aad)), v.ciphertext, 'GCM under Kx');
+        assert.equal(toHex(await runtime.aesGcmEncrypt(await runtime.importAesGcmKey(hex(v.Kx)), nonce.subarray(12), plaintext, aad)), v.ciphertext, 'GCM under Kx');
         const opened = await xaesOpen(runtime, prepared, nonce, sealed, aad);
         assert.equal(opened && toHex(opened), toHex(plaintext));
         // Any change to the ciphertext, the AAD or the nonce (either half) fails to open.
