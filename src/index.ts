@@ -3,14 +3,15 @@
  * Runtimes without node:crypto get `sealed-session/web` through the package
  * `exports` conditions; both builds make byte-identical tokens.
  */
-import { bindCore, type SealedSessionCore } from './core/api.js';
+import { bindCore, bindDirectCore, type SealedSessionCore } from './core/api.js';
 import { nodeRuntime } from './crypto/node.js';
 import { bindSession, type SessionApi } from './session/bind.js';
 
 export * from './shared.js';
 
-const core = bindCore(nodeRuntime);
-const sessionApi = bindSession(core);
+const direct = bindDirectCore(nodeRuntime);
+const core = bindCore(direct);
+const sessionApi = bindSession(direct);
 
 /** {@inheritDoc SealedSessionCore.generateKey} */
 export const generateKey: SealedSessionCore['generateKey'] = core.generateKey;

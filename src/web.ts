@@ -2,14 +2,15 @@
  * sealed-session on WebCrypto: Workers, Deno, edge runtimes, browsers. Uses only
  * `globalThis.crypto`; tokens are byte-identical to the Node build's.
  */
-import { bindCore, type SealedSessionCore } from './core/api.js';
+import { bindCore, bindDirectCore, type SealedSessionCore } from './core/api.js';
 import { webRuntime } from './crypto/web.js';
 import { bindSession, type SessionApi } from './session/bind.js';
 
 export * from './shared.js';
 
-const core = bindCore(webRuntime);
-const sessionApi = bindSession(core);
+const direct = bindDirectCore(webRuntime);
+const core = bindCore(direct);
+const sessionApi = bindSession(direct);
 
 /** {@inheritDoc SealedSessionCore.generateKey} */
 export const generateKey: SealedSessionCore['generateKey'] = core.generateKey;

@@ -4,7 +4,7 @@
  * types and behaviour cannot drift apart; only the runtime differs.
  */
 import { encodeBase64url } from '../format/base64url.js';
-import type { CryptoRuntime } from '../crypto/runtime.js';
+import type { CryptoRuntime, MaybePromise } from '../crypto/runtime.js';
 import type { SealOptions, UnsealOptions } from './options.js';
 import type { UnsealResult } from './result.js';
 import { sealWith, unsealWith } from './seal.js';
@@ -22,7 +22,7 @@ export interface SealedSessionCore {
    */
   generateKey(): string;
   /**
-   * Encrypts and authenticates a map (AES-256-GCM under a per-token key).
+   * Encrypts and authenticates a map (XAES-256-GCM: AES-256-GCM with 192-bit nonces).
    * @throws TypeError for data that is not a Map of well-formed strings or for bad options;
    *   RangeError when the token would exceed 16384 characters.
    * @example
@@ -60,12 +60,36 @@ export interface SealedSessionCore {
   verify(token: string, options: UnsealOptions): Promise<UnsealResult>;
 }
 
-export function bindCore(runtime: CryptoRuntime): SealedSessionCore {
+/**
+ * The core as the session layer's stores call it: the same functions without the promise wrapper,
+ * so synchronous on node:crypto (one promise less on every request) and promises on WebCrypto.
+ * Programmer errors throw instead of rejecting; the stores' callers await them either way.
+ */
+export interface DirectCore {
+  generateKey(): string;
+  seal(data: ReadonlyMap<string, string>, options: SealOptions): MaybePromise<string>;
+  unseal(token: string, options: UnsealOptions): MaybePromise<UnsealResult>;
+  sign(data: ReadonlyMap<string, string>, options: SealOptions): MaybePromise<string>;
+  verify(token: string, options: UnsealOptions): MaybePromise<UnsealResult>;
+}
+
+export function bindDirectCore(runtime: CryptoRuntime): DirectCore {
   return Object.freeze({
     generateKey: () => encodeBase64url(runtime.randomBytes(32)),
-    seal: async (data: ReadonlyMap<string, string>, options: SealOptions) => sealWith(runtime, data, options),
-    unseal: async (token: string, options: UnsealOptions) => unsealWith(runtime, token, options),
-    sign: async (data: ReadonlyMap<string, string>, options: SealOptions) => signWith(runtime, data, options),
-    verify: async (token: string, options: UnsealOptions) => verifyWith(runtime, token, options),
+    seal: (data: ReadonlyMap<string, string>, options: SealOptions) => sealWith(runtime, data, options),
+    unseal: (token: string, options: UnsealOptions) => unsealWith(runtime, token, options),
+    sign: (data: ReadonlyMap<string, string>, options: SealOptions) => signWith(runtime, data, options),
+    verify: (token: string, options: UnsealOptions) => verifyWith(runtime, token, options),
+  });
+}
+
+/** The public core: the direct one, every result a promise and every programmer error a rejection. */
+export function bindCore(direct: DirectCore): SealedSessionCore {
+  return Object.freeze({
+    generateKey: direct.generateKey,
+    seal: async (data: ReadonlyMap<string, string>, options: SealOptions) => direct.seal(data, options),
+    unseal: async (token: string, options: UnsealOptions) => direct.unseal(token, options),
+    sign: async (data: ReadonlyMap<string, string>, options: SealOptions) => direct.sign(data, options),
+    verify: async (token: string, options: UnsealOptions) => direct.verify(token, options),
   });
 }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { SealedSessionCore } from '../core/api.js';
+import type { DirectCore } from '../core/api.js';
 import type { Keyring } from '../format/keyring.js';
 import { commitWith } from './commit.js';
 import { makeCookieStore, type CookieStoreOptions } from './cookie-store.js';
@@ -82,7 +82,7 @@ export interface SessionApi {
 }
 
 /** The session API on `core`. */
-export function bindSession(core: SealedSessionCore): SessionApi {
+export function bindSession(core: DirectCore): SessionApi {
   const defaultStore = (keys: Keyring): SessionStore => makeCookieStore(core, { keys });
   return Object.freeze({
     defineSession: (options: SessionOptions | SessionConfig) => configure(options, defaultStore),

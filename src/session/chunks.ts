@@ -15,51 +15,92 @@
  *
  * @module
  */
-import { parseCookie } from './cookie.js';
 import { COOKIE_BUDGET, MAX_CHUNKS, type Compiled, type SessionConfig } from './options.js';
 
 /** Bit of the plain `name` cookie in a layout mask; bits 0 to 4 are `name.0` to `name.4`. */
 export const PLAIN = 1 << MAX_CHUNKS;
 
-/**
- * `parseCookie(header)`, restricted to the pairs whose text contains `name`: every cookie this
- * session could own (`name`, `name.0` …) and perhaps a few others, in header order.
- *
- * A request carries many unrelated cookies (analytics, preferences) and parsing them all into a Map
- * cost more than the rest of readSession. Pairs are independent in the grammar (RFC 6265 §5.4: split
- * on ";"), so handing parseCookie only the matching pairs, in order, gives it the same answer for
- * these names, duplicates and quoting included. Linear: each search resumes where the last pair ended.
- */
-export function sessionCookies(header: string | null | undefined, name: string): Map<string, string> {
-  if (typeof header !== 'string') return new Map();
-  let at = header.indexOf(name);
-  if (at === -1) return new Map();
-  let pairs = '';
-  while (at !== -1) {
-    const start = header.lastIndexOf(';', at) + 1;
-    let end = header.indexOf(';', at);
-    if (end === -1) end = header.length;
-    pairs += `${header.slice(start, end)};`;
-    at = header.indexOf(name, end);
-  }
-  return parseCookie(pairs);
+/** The session's cookies a request carried: a layout mask, and the values by name. */
+export interface SessionCookies {
+  /** Which of the session's names the request carried: PLAIN and chunk bits. */
+  readonly mask: number;
+  /** The value of the plain `name` cookie, if carried. */
+  readonly plain: string | undefined;
+  /** The values of `name.0` … `name.4` by index, when any chunk was carried. */
+  readonly chunks: ReadonlyArray<string | undefined> | undefined;
 }
 
+const NO_COOKIES: SessionCookies = Object.freeze({ mask: 0, plain: undefined, chunks: undefined });
+
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+const DOT = 0x2e;
+const DIGIT_ZERO = 0x30;
+const DQUOTE = 0x22;
+const isWhitespace = (code: number): boolean => code === 0x20 || code === 0x09;
+
 /**
- * Which of the session's cookie names a request carried, as a mask of PLAIN and chunk bits. `cookies`
- * is the small map from sessionCookies, so walking it beats six lookups.
+ * What `parseCookie(header)` gives for `name` and `name.0` … `name.4`, found in one scan without
+ * parsing the request's other cookies: a request carries many unrelated ones (analytics,
+ * preferences), and parsing them all into a Map cost more than the rest of readSession.
+ *
+ * The same grammar as parseCookie (RFC 6265 §5.4: pairs split on ";", the name is the text before
+ * the first "=", whitespace trimmed around name and value, one pair of DQUOTEs removed, the first of
+ * duplicate names wins), cross-checked against it by a property test. Linear: an occurrence of
+ * `name` that does not begin its pair's name skips the whole pair, and each search resumes at the end
+ * of the pair before it.
  */
-export function carriedMask(cookies: ReadonlyMap<string, string>, name: string): number {
+export function sessionCookies(header: string | null | undefined, name: string): SessionCookies {
+  if (typeof header !== 'string') return NO_COOKIES;
+  let at = header.indexOf(name);
+  if (at === -1) return NO_COOKIES;
   let mask = 0;
-  for (const key of cookies.keys()) {
-    if (key === name) {
-      mask |= PLAIN;
-    } else if (key.length === name.length + 2 && key.charCodeAt(name.length) === 0x2e /* . */ && key.startsWith(name)) {
-      const index = key.charCodeAt(name.length + 1) - 0x30;
-      if (index >= 0 && index < MAX_CHUNKS) mask |= 1 << index;
+  let plain: string | undefined;
+  let chunks: Array<string | undefined> | undefined;
+  while (at !== -1) {
+    let end = header.indexOf(';', at);
+    if (end === -1) end = header.length;
+    const bit = pairBit(header, name, at, end);
+    if (bit !== 0 && (mask & bit) === 0) {
+      mask |= bit;
+      const value = pairValue(header, header.indexOf('=', at) + 1, end);
+      if (bit === PLAIN) plain = value;
+      else (chunks ??= new Array<string | undefined>(MAX_CHUNKS))[31 - Math.clz32(bit)] = value;
     }
+    at = header.indexOf(name, end);
   }
-  return mask;
+  return mask === 0 ? NO_COOKIES : { mask, plain, chunks };
+}
+
+/** The layout bit of the pair whose text `name` occurs in at `at`, or 0 when its name is another. */
+function pairBit(header: string, name: string, at: number, end: number): number {
+  // Only whitespace may stand between the pair's start and the name.
+  for (let i = at - 1; i >= 0; i--) {
+    const code = header.charCodeAt(i);
+    if (code === SEMICOLON) break;
+    if (!isWhitespace(code)) return 0;
+  }
+  let i = at + name.length;
+  let bit = PLAIN;
+  if (header.charCodeAt(i) === DOT) {
+    const index = header.charCodeAt(i + 1) - DIGIT_ZERO;
+    if (!(index >= 0 && index < MAX_CHUNKS)) return 0;
+    bit = 1 << index;
+    i += 2;
+  }
+  while (i < end && isWhitespace(header.charCodeAt(i))) i++;
+  return i < end && header.charCodeAt(i) === EQUALS ? bit : 0;
+}
+
+/** A pair's value from `start` to `end`: whitespace trimmed, one pair of surrounding DQUOTEs removed. */
+function pairValue(header: string, start: number, end: number): string {
+  while (start < end && isWhitespace(header.charCodeAt(start))) start++;
+  while (end > start && isWhitespace(header.charCodeAt(end - 1))) end--;
+  if (end - start >= 2 && header.charCodeAt(start) === DQUOTE && header.charCodeAt(end - 1) === DQUOTE) {
+    start++;
+    end--;
+  }
+  return header.slice(start, end);
 }
 
 /** The value a request carried: plain, joined from chunks, `'malformed'`, or undefined for none. */
@@ -74,25 +115,25 @@ const NONE: CarriedValue = Object.freeze({ value: undefined, used: 0, malformed:
 const MALFORMED: CarriedValue = Object.freeze({ value: undefined, used: 0, malformed: true });
 
 /**
- * Reads the session's value from parsed request cookies. Never throws. An empty plain cookie counts
- * as absent (what a user agent may send after a deletion it did not apply); chunks are read only
- * when there is no plain cookie.
+ * Reads the session's value from the request's session cookies. Never throws. An empty plain
+ * cookie counts as absent (what a user agent may send after a deletion it did not apply); chunks
+ * are read only when there is no plain cookie.
  */
-export function readCarried(cookies: ReadonlyMap<string, string>, name: string, chunkNames: readonly string[], carried: number): CarriedValue {
-  const plain = cookies.get(name);
+export function readCarried(cookies: SessionCookies): CarriedValue {
+  const { plain, chunks } = cookies;
   if (plain !== undefined && plain !== '') {
     // Longer than any cookie a browser stores: not worth handing to the store.
     return plain.length > COOKIE_BUDGET ? MALFORMED : { value: plain, used: PLAIN, malformed: false };
   }
-  if ((carried & (PLAIN - 1)) === 0) return NONE;
-  const first = cookies.get(chunkNames[0]!);
-  if (first === undefined || first.length < 3 || first.charCodeAt(1) !== 0x2e /* . */) return MALFORMED;
-  const count = first.charCodeAt(0) - 0x30;
+  if (chunks === undefined) return NONE;
+  const first = chunks[0];
+  if (first === undefined || first.length < 3 || first.charCodeAt(1) !== DOT) return MALFORMED;
+  const count = first.charCodeAt(0) - DIGIT_ZERO;
   if (!(count >= 2 && count <= MAX_CHUNKS)) return MALFORMED;
   let value = first.length > COOKIE_BUDGET ? '' : first.slice(2);
   if (value === '') return MALFORMED;
   for (let i = 1; i < count; i++) {
-    const part = cookies.get(chunkNames[i]!);
+    const part = chunks[i];
     if (part === undefined || part === '' || part.length > COOKIE_BUDGET) return MALFORMED;
     value += part;
   }

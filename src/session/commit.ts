@@ -13,7 +13,7 @@ import { describe } from '../format/describe.js';
 import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
 import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
-import { storeContext, stateInternals, type SessionState } from './read.js';
+import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
 import { Change, sessionChanges } from './session.js';
 
 /**
@@ -29,31 +29,44 @@ export function commitSession(state: SessionState, options: SessionOptions | Ses
   return config instanceof Promise ? config : commitWith(state, config);
 }
 
-/** commitSession on a resolved config. */
-export async function commitWith(state: SessionState, config: SessionConfig): Promise<string[]> {
-  const internals = stateInternals(state);
-  if (internals.committed) throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
-  if (config.name !== internals.config.name || !sameStore(config, internals.config)) {
-    throw new TypeError(
-      `options: expected the session options readSession() was given (name ${JSON.stringify(internals.config.name)}), ` +
-        `got ones for ${JSON.stringify(config.name)}${config.name === internals.config.name ? ' with another store' : ''}`,
-    );
+/**
+ * commitSession on a resolved config. Not an async function: the common request (nothing changed,
+ * nothing due) is answered without a store call, and costs one promise; the rest goes to write().
+ * Anything thrown still arrives as a rejection.
+ */
+export function commitWith(state: SessionState, config: SessionConfig): Promise<string[]> {
+  try {
+    const internals = stateInternals(state);
+    if (internals.committed) throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
+    if (config.name !== internals.config.name || !sameStore(config, internals.config)) {
+      throw new TypeError(
+        `options: expected the session options readSession() was given (name ${JSON.stringify(internals.config.name)}), ` +
+          `got ones for ${JSON.stringify(config.name)}${config.name === internals.config.name ? ' with another store' : ''}`,
+      );
+    }
+    internals.committed = true;
+    const changes = sessionChanges(internals.session);
+    // Fast path, the common read-only request: nothing done, nothing due.
+    if (changes === 0) {
+      if (!internals.loaded) return Promise.resolve([]);
+      const compiledConfig = compiledOf(config);
+      if (internals.session.size > 0 && !internals.rotated && !rollingDue(config, internals.issuedAt, compiledConfig.rollAfter)) {
+        return Promise.resolve(expireLines(internals.carried & ~internals.used, compiledConfig));
+      }
+    }
+    return write(internals, config, changes);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  internals.committed = true;
+}
+
+/** Everything but the fast path: what to save, destroy and expire. */
+async function write(internals: StateInternals, config: SessionConfig, changes: number): Promise<string[]> {
   const { session, carried, used, loaded, id } = internals;
-  const changes = sessionChanges(session);
   const destroyed = (changes & Change.Destroyed) !== 0;
   const regenerated = (changes & Change.Regenerated) !== 0;
   const compiledConfig = compiledOf(config);
   const store = config.store;
-
-  // Fast path, the common read-only request: nothing done, nothing due.
-  if (changes === 0) {
-    if (!loaded) return [];
-    if (session.size > 0 && !internals.rotated && !rollingDue(config, internals.issuedAt, compiledConfig.rollAfter)) {
-      return expireLines(carried & ~used, compiledConfig);
-    }
-  }
 
   const fresh = regenerated || destroyed || !loaded;
   const context = storeContext(config, fresh ? undefined : id);

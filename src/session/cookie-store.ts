@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { SealedSessionCore } from '../core/api.js';
+import type { DirectCore } from '../core/api.js';
 import { describe } from '../format/describe.js';
 import { keyringState, type Keyring } from '../format/keyring.js';
 import { checkRecord } from './options.js';
@@ -27,7 +27,7 @@ export interface CookieStoreOptions {
 }
 
 /** cookieStore on a given core. Validates the options at once (Kocha's Validate). */
-export function makeCookieStore(core: SealedSessionCore, options: CookieStoreOptions): SessionStore {
+export function makeCookieStore(core: DirectCore, options: CookieStoreOptions): SessionStore {
   checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }');
   const { keys, signed = false } = options;
   keyringState(keys);

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { SealedSessionCore } from '../core/api.js';
+import type { DirectCore } from '../core/api.js';
 import { describe } from '../format/describe.js';
 import { keyringState, type Keyring } from '../format/keyring.js';
 import { checkRecord } from './options.js';
@@ -44,7 +44,7 @@ const ID = 'id';
 const DEFAULT_MAX_ENTRIES = 10_000;
 
 /** memoryStore on a given core. Validates the options at once. */
-export function makeMemoryStore(core: SealedSessionCore, options: MemoryStoreOptions): MemoryStore {
+export function makeMemoryStore(core: DirectCore, options: MemoryStoreOptions): MemoryStore {
   checkRecord(options, 'memoryStore options', ['keys', 'maxEntries'], '{ keys, maxEntries? }');
   const { keys, maxEntries = DEFAULT_MAX_ENTRIES } = options;
   keyringState(keys);

@@ -5,8 +5,8 @@
  * @module
  */
 import { describe } from '../format/describe.js';
-import { carriedMask, readCarried, sessionCookies } from './chunks.js';
-import { compiledOf, resolve, type SessionConfig, type SessionOptions } from './options.js';
+import { readCarried, sessionCookies } from './chunks.js';
+import { resolve, type SessionConfig, type SessionOptions } from './options.js';
 import { loadedSession, Session } from './session.js';
 import { checkLoadResult, type SaveContext, type SessionInvalidReason } from './store.js';
 
@@ -85,32 +85,49 @@ export function readSession(cookieHeader: string | null | undefined, options: Se
   return config instanceof Promise ? config : readWith(cookieHeader, config);
 }
 
-/** readSession on a resolved config. */
-export async function readWith(cookieHeader: string | null | undefined, config: SessionConfig): Promise<SessionState> {
-  const { chunkNames } = compiledOf(config);
-  const cookies = sessionCookies(cookieHeader, config.name);
-  const carried = carriedMask(cookies, config.name);
-  const found = carried === 0 ? undefined : readCarried(cookies, config.name, chunkNames, carried);
-  let reason: SessionInvalidReason | undefined = found?.malformed === true ? 'malformed' : undefined;
-  if (found?.value !== undefined) {
-    const result = checkLoadResult(await config.store.load(found.value, storeContext(config, undefined)));
-    if (result.ok) {
-      const session = loadedSession(result.data, result.keyId ?? null, result.issuedAt ?? null, result.expiresAt ?? null);
-      return new State({
-        config,
-        session,
-        carried,
-        used: found.used,
-        loaded: true,
-        snapshot: result.data,
-        id: result.id,
-        issuedAt: result.issuedAt ?? null,
-        rotated: result.rotated === true,
-        committed: false,
-      });
-    }
-    reason = result.reason;
+/**
+ * readSession on a resolved config. Not an async function: on node:crypto the cookie store answers
+ * synchronously, and a request then costs one promise, not three (this is every request's path).
+ * Anything thrown (a failing store, onInvalid, a bad clock) still arrives as a rejection.
+ */
+export function readWith(cookieHeader: string | null | undefined, config: SessionConfig): Promise<SessionState> {
+  try {
+    const cookies = sessionCookies(cookieHeader, config.name);
+    const carried = cookies.mask;
+    const found = carried === 0 ? undefined : readCarried(cookies);
+    if (found?.value === undefined) return Promise.resolve(emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined));
+    const loading = config.store.load(found.value, storeContext(config, undefined));
+    if (isThenable(loading)) return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result));
+    return Promise.resolve(stateOf(config, carried, found.used, loading));
+  } catch (error) {
+    return Promise.reject(error);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** The state of a request whose cookie the store loaded, or judged invalid. */
+function stateOf(config: SessionConfig, carried: number, used: number, loaded: unknown): State {
+  const result = checkLoadResult(loaded);
+  if (!result.ok) return emptyState(config, carried, result.reason);
+  return new State({
+    config,
+    session: loadedSession(result.data, result.keyId ?? null, result.issuedAt ?? null, result.expiresAt ?? null),
+    carried,
+    used,
+    loaded: true,
+    snapshot: result.data,
+    id: result.id,
+    issuedAt: result.issuedAt ?? null,
+    rotated: result.rotated === true,
+    committed: false,
+  });
+}
+
+/** A new, empty session; `reason` (if any) is why the carried cookie was rejected. */
+function emptyState(config: SessionConfig, carried: number, reason: SessionInvalidReason | undefined): State {
   if (reason !== undefined) config.onInvalid?.(reason);
   return new State({
     config,
