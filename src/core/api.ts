@@ -68,18 +68,19 @@ export interface SealedSessionCore {
 export interface DirectCore {
   generateKey(): string;
   seal(data: ReadonlyMap<string, string>, options: SealOptions): MaybePromise<string>;
-  unseal(token: string, options: UnsealOptions): MaybePromise<UnsealResult>;
+  /** `into`: an empty map the data is decoded into (the session layer passes the request's session). */
+  unseal(token: string, options: UnsealOptions, into?: Map<string, string>): MaybePromise<UnsealResult>;
   sign(data: ReadonlyMap<string, string>, options: SealOptions): MaybePromise<string>;
-  verify(token: string, options: UnsealOptions): MaybePromise<UnsealResult>;
+  verify(token: string, options: UnsealOptions, into?: Map<string, string>): MaybePromise<UnsealResult>;
 }
 
 export function bindDirectCore(runtime: CryptoRuntime): DirectCore {
   return Object.freeze({
     generateKey: () => encodeBase64url(runtime.randomBytes(32)),
     seal: (data: ReadonlyMap<string, string>, options: SealOptions) => sealWith(runtime, data, options),
-    unseal: (token: string, options: UnsealOptions) => unsealWith(runtime, token, options),
+    unseal: (token: string, options: UnsealOptions, into?: Map<string, string>) => unsealWith(runtime, token, options, into),
     sign: (data: ReadonlyMap<string, string>, options: SealOptions) => signWith(runtime, data, options),
-    verify: (token: string, options: UnsealOptions) => verifyWith(runtime, token, options),
+    verify: (token: string, options: UnsealOptions, into?: Map<string, string>) => verifyWith(runtime, token, options, into),
   });
 }
 

@@ -54,8 +54,11 @@ export function sealWith(
   });
 }
 
-/** Opens a sealed token. Never throws for any token; throws only for bad options. */
-export function unsealWith(runtime: CryptoRuntime, token: string, options: UnsealOptions): MaybePromise<UnsealResult> {
+/**
+ * Opens a sealed token. Never throws for any token; throws only for bad options.
+ * `into`: an empty map to decode the data into (see decodeMap); the result's data is then it.
+ */
+export function unsealWith(runtime: CryptoRuntime, token: string, options: UnsealOptions, into?: Map<string, string>): MaybePromise<UnsealResult> {
   const checked = checkUnsealOptions(options);
   const parsed = parseToken(runtime, token);
   if (typeof parsed === 'string') return failure(parsed);
@@ -68,7 +71,7 @@ export function unsealWith(runtime: CryptoRuntime, token: string, options: Unsea
   const aad = boundData(parsed.header, checked.context);
   return then(derivedKeys(runtime, entry), (keys) =>
     then(xaesOpen(runtime, keys.seal, nonce, sealed, aad), (plaintext) =>
-      plaintext === null ? failure('invalid') : judge(parsed, decodeMap(plaintext), entry, checked),
+      plaintext === null ? failure('invalid') : judge(parsed, decodeMap(plaintext, into), entry, checked),
     ),
   );
 }

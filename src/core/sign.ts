@@ -31,8 +31,8 @@ export function signWith(runtime: CryptoRuntime, data: ReadonlyMap<string, strin
   );
 }
 
-/** Verifies a signed token. Never throws for any token; throws only for bad options. */
-export function verifyWith(runtime: CryptoRuntime, token: string, options: UnsealOptions): MaybePromise<UnsealResult> {
+/** Verifies a signed token. Never throws for any token; throws only for bad options. `into`: as for unsealWith. */
+export function verifyWith(runtime: CryptoRuntime, token: string, options: UnsealOptions, into?: Map<string, string>): MaybePromise<UnsealResult> {
   const checked = checkUnsealOptions(options);
   const parsed = parseToken(runtime, token);
   if (typeof parsed === 'string') return failure(parsed);
@@ -46,7 +46,7 @@ export function verifyWith(runtime: CryptoRuntime, token: string, options: Unsea
   const message = macInput(parsed.header, checked.context, payload);
   return then(derivedKeys(runtime, entry), (keys) =>
     then(runtime.hmacVerify(keys.sign, message, tag), (valid) =>
-      valid ? judge(parsed, decodeMap(payload), entry, checked) : failure('invalid'),
+      valid ? judge(parsed, decodeMap(payload, into), entry, checked) : failure('invalid'),
     ),
   );
 }

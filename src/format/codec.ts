@@ -83,17 +83,25 @@ function writeVarint(out: Uint8Array, offset: number, value: number): number {
   return offset;
 }
 
+const mapHas = Map.prototype.has;
+const mapSet = Map.prototype.set;
+
 /**
  * Decodes a payload strictly, or returns null: every length is checked against
  * the bytes left before it is used, varints must be canonical, UTF-8 must be
  * valid, no key may repeat and no byte may be left over.
+ *
+ * `into`, an empty map, receives the entries (through Map.prototype's own methods,
+ * whatever a subclass overrides), so a caller that wants them in its own map does
+ * not pay for a second one; after a null it holds a partial payload and must be
+ * dropped.
  */
-export function decodeMap(bytes: Uint8Array): Map<string, string> | null {
+export function decodeMap(bytes: Uint8Array, into: Map<string, string> = new Map()): Map<string, string> | null {
   // When every byte is ASCII (short ASCII strings, the common case), one decoder call
   // turns the whole payload into a string whose indices equal byte offsets, and each
   // entry is a cheap slice of it. Otherwise each string is decoded on its own.
   const ascii = isAscii(bytes) ? asciiDecoder.decode(bytes) : null;
-  const data = new Map<string, string>();
+  const data = into;
   const end = bytes.length;
   let offset = 0;
   let key: string | null = null;
@@ -119,8 +127,8 @@ export function decodeMap(bytes: Uint8Array): Map<string, string> | null {
     if (key === null) {
       key = text;
     } else {
-      if (data.has(key)) return null;
-      data.set(key, text);
+      if (mapHas.call(data, key)) return null;
+      mapSet.call(data, key, text);
       key = null;
     }
   }

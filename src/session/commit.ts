@@ -14,7 +14,7 @@ import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
 import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
-import { Change, sessionChanges } from './session.js';
+import { Change, loadedEntries, sessionChanges } from './session.js';
 
 /**
  * Commits a session. Runtime-neutral: `options` is a config from `defineSession` or options with a
@@ -85,7 +85,7 @@ async function write(internals: StateInternals, config: SessionConfig, changes: 
     return expireLines(carried, compiledConfig);
   }
 
-  const changed = (changes & Change.Dirty) !== 0 && !sameEntries(session, internals.snapshot);
+  const changed = (changes & Change.Dirty) !== 0 && !sameEntries(session, loadedEntries(session));
   const due = loaded && rollingDue(config, internals.issuedAt, compiledConfig.rollAfter, context.now);
   if (!(fresh || changed || internals.rotated || due)) {
     // Only leftovers: cookies of an earlier layout the request still carried.

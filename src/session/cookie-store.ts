@@ -12,7 +12,20 @@ import type { DirectCore } from '../core/api.js';
 import { describe } from '../format/describe.js';
 import { keyringState, type Keyring } from '../format/keyring.js';
 import { checkRecord } from './options.js';
-import type { SessionStore } from './store.js';
+import type { SessionStore, StoreContext } from './store.js';
+
+type LoadInto = (value: string, context: StoreContext, into: Map<string, string>) => unknown;
+
+/** Each cookie store's loader that decodes straight into the request's session (read.ts). */
+const loaders = new WeakMap<SessionStore, LoadInto>();
+
+/**
+ * Loads `value` with `store` into `into` (an empty session) when `store` is a cookie store, sparing
+ * the copy from a map of its own; undefined for any other store, which readSession calls as usual.
+ */
+export function loadInto(store: SessionStore, value: string, context: StoreContext, into: Map<string, string>): unknown {
+  return loaders.get(store)?.(value, context, into);
+}
 
 /** Options of `cookieStore`. */
 export interface CookieStoreOptions {
@@ -34,10 +47,13 @@ export function makeCookieStore(core: DirectCore, options: CookieStoreOptions): 
   if (typeof signed !== 'boolean') throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);
   const make = signed ? core.sign : core.seal;
   const open = signed ? core.verify : core.unseal;
-  return Object.freeze({
+  // The core's UnsealResult is a StoreLoadResult: data, keyId, issuedAt, expiresAt, rotated.
+  const load = (value: string, context: StoreContext, into?: Map<string, string>) =>
+    open(value, { keys, context: context.name, now: context.now, clockSkew: context.clockSkew, issuedAfter: context.issuedAfter }, into);
+  const store: SessionStore = Object.freeze({
     save: (data, context) => make(data, { keys, ttl: context.ttl, context: context.name, now: context.now }),
-    // The core's UnsealResult is a StoreLoadResult: data, keyId, issuedAt, expiresAt, rotated.
-    load: (value, context) =>
-      open(value, { keys, context: context.name, now: context.now, clockSkew: context.clockSkew, issuedAfter: context.issuedAfter }),
+    load: (value, context) => load(value, context),
   } satisfies SessionStore);
+  loaders.set(store, load);
+  return store;
 }

@@ -7,7 +7,8 @@
 import { describe } from '../format/describe.js';
 import { readCarried, sessionCookies } from './chunks.js';
 import { resolve, type SessionConfig, type SessionOptions } from './options.js';
-import { loadedSession, Session } from './session.js';
+import { loadInto } from './cookie-store.js';
+import { loadedSession, markLoaded, Session } from './session.js';
 import { checkLoadResult, type SaveContext, type SessionInvalidReason } from './store.js';
 
 /**
@@ -29,8 +30,6 @@ export interface StateInternals {
   readonly used: number;
   /** True when a valid cookie was loaded. */
   readonly loaded: boolean;
-  /** The data as loaded, to tell a real change from set-and-restore. */
-  readonly snapshot: ReadonlyMap<string, string>;
   /** The server-side store's id, if any. */
   readonly id: string | undefined;
   /** Ms since the epoch the loaded cookie was issued, if the store said. */
@@ -38,8 +37,6 @@ export interface StateInternals {
   readonly rotated: boolean;
   committed: boolean;
 }
-
-const EMPTY: ReadonlyMap<string, string> = new Map();
 
 // Module-internal access to a state's private field, assigned in the class's static block. A
 // private field instead of a WeakMap: states are made and dropped on every request, and WeakMap
@@ -96,9 +93,12 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
     const carried = cookies.mask;
     const found = carried === 0 ? undefined : readCarried(cookies);
     if (found?.value === undefined) return Promise.resolve(emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined));
-    const loading = config.store.load(found.value, storeContext(config, undefined));
-    if (isThenable(loading)) return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result));
-    return Promise.resolve(stateOf(config, carried, found.used, loading));
+    const context = storeContext(config, undefined);
+    // The cookie store decodes straight into the request's session; other stores return their data.
+    const target = new Session();
+    const loading = loadInto(config.store, found.value, context, target) ?? config.store.load(found.value, context);
+    if (isThenable(loading)) return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result, target));
+    return Promise.resolve(stateOf(config, carried, found.used, loading, target));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -108,17 +108,17 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
-/** The state of a request whose cookie the store loaded, or judged invalid. */
-function stateOf(config: SessionConfig, carried: number, used: number, loaded: unknown): State {
+/** The state of a request whose cookie the store loaded (into `target`, or its own map), or judged invalid. */
+function stateOf(config: SessionConfig, carried: number, used: number, loaded: unknown, target: Session): State {
   const result = checkLoadResult(loaded);
   if (!result.ok) return emptyState(config, carried, result.reason);
+  const { data, keyId = null, issuedAt = null, expiresAt = null } = result;
   return new State({
     config,
-    session: loadedSession(result.data, result.keyId ?? null, result.issuedAt ?? null, result.expiresAt ?? null),
+    session: data === target ? markLoaded(target, keyId, issuedAt, expiresAt) : loadedSession(data, keyId, issuedAt, expiresAt),
     carried,
     used,
     loaded: true,
-    snapshot: result.data,
     id: result.id,
     issuedAt: result.issuedAt ?? null,
     rotated: result.rotated === true,
@@ -135,7 +135,6 @@ function emptyState(config: SessionConfig, carried: number, reason: SessionInval
     carried,
     used: 0,
     loaded: false,
-    snapshot: EMPTY,
     id: undefined,
     issuedAt: null,
     rotated: false,

@@ -27,6 +27,7 @@ const mapSet = Map.prototype.set;
 // Module-internal access to the private fields, assigned in the class's static block: the session
 // layer reads them without exposing them on the object (STYLE: internals out of the public types).
 let changesOf: (session: Session) => number;
+let snapshotOf: (session: Session) => ReadonlyMap<string, string>;
 let setMetadata: (session: Session, keyId: string | null, issuedAt: number | null, expiresAt: number | null) => void;
 
 /**
@@ -50,9 +51,16 @@ export class Session extends Map<string, string> {
   #issuedAt: number | null = null;
   #expiresAt: number | null = null;
   #isNew = true;
+  /**
+   * The entries as they were before the first change, taken at that change: commit compares them
+   * to tell a real change from set-and-restore. Taken lazily so a read-only request, the common
+   * one, never copies its session.
+   */
+  #before: ReadonlyMap<string, string> | undefined = undefined;
 
   static {
     changesOf = (session) => session.#changes;
+    snapshotOf = (session) => session.#before ?? session;
     setMetadata = (session, keyId, issuedAt, expiresAt) => {
       session.#keyId = keyId;
       session.#issuedAt = issuedAt;
@@ -79,21 +87,28 @@ export class Session extends Map<string, string> {
   override set(key: string, value: string): this {
     checkString(key, 'key', key);
     checkString(value, 'value', key);
-    if (super.get(key) !== value) this.#changes |= Change.Dirty;
+    if (super.get(key) !== value) this.#changing();
     return super.set(key, value);
   }
 
   /** Deletes an entry; true when there was one. */
   override delete(key: string): boolean {
-    const deleted = super.delete(key);
-    if (deleted) this.#changes |= Change.Dirty;
-    return deleted;
+    if (!super.has(key)) return false;
+    this.#changing();
+    return super.delete(key);
   }
 
   /** Removes every entry. Committing an emptied session deletes its cookie (and the store's entry). */
   override clear(): void {
-    this.#changes |= this.size > 0 ? Change.Dirty | Change.Cleared : Change.Cleared;
+    if (this.size > 0) this.#changing();
+    this.#changes |= Change.Cleared;
     super.clear();
+  }
+
+  /** Records a change about to be made, keeping the entries from before the first one. */
+  #changing(): void {
+    this.#before ??= new Map(this);
+    this.#changes |= Change.Dirty;
   }
 
   /**
@@ -120,8 +135,9 @@ export class Session extends Map<string, string> {
    * ```
    */
   destroy(): void {
+    this.#changing();
+    this.#changes |= Change.Destroyed;
     super.clear();
-    this.#changes |= Change.Dirty | Change.Destroyed;
   }
 
   /** The id of the key that authenticated the loaded cookie; `null` for a new session. */
@@ -150,6 +166,17 @@ export function sessionChanges(session: Session): number {
   return changesOf(session);
 }
 
+/** The entries as loaded, before any change (module-internal): what commit compares with. */
+export function loadedEntries(session: Session): ReadonlyMap<string, string> {
+  return snapshotOf(session);
+}
+
+/** Marks a session the core decoded its data into as loaded, with the metadata of the cookie. */
+export function markLoaded(session: Session, keyId: string | null, issuedAt: number | null, expiresAt: number | null): Session {
+  setMetadata(session, keyId, issuedAt, expiresAt);
+  return session;
+}
+
 /**
  * A session loaded from a store: the entries copied in without marking it changed, and the
  * metadata of the cookie. Throws a TypeError for data that is not strings (a broken store).
@@ -162,8 +189,7 @@ export function loadedSession(data: ReadonlyMap<string, string>, keyId: string |
     }
     mapSet.call(session, key, value);
   }
-  setMetadata(session, keyId, issuedAt, expiresAt);
-  return session;
+  return markLoaded(session, keyId, issuedAt, expiresAt);
 }
 
 function checkString(text: unknown, what: 'key' | 'value', key: unknown): void {

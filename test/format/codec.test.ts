@@ -46,6 +46,23 @@ test('decodes strictly: truncation, overlong varints, bad UTF-8, duplicates, lef
   assert.deepEqual([...decodeMap(new Uint8Array([0x01, 0x61, 0x00]))!], [['a', '']]);
 });
 
+test('decodes into a given map through Map.prototype, whatever its subclass overrides', () => {
+  const calls: string[] = [];
+  class Watched extends Map<string, string> {
+    override set(key: string, value: string): this {
+      calls.push(key);
+      return super.set(key, value);
+    }
+  }
+  const into = new Watched();
+  const data = new Map([['a', '1'], ['b', '2']]);
+  assert.equal(decodeMap(encodeMap(data), into), into);
+  assert.deepEqual([...into], [...data]);
+  assert.deepEqual(calls, [], 'the override is never called');
+  const duplicate = new Watched();
+  assert.equal(decodeMap(new Uint8Array([0x01, 0x61, 0x00, 0x01, 0x61, 0x00]), duplicate), null, 'a duplicate is still refused');
+});
+
 test('decodeMap never throws on arbitrary bytes', () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { commitSession, defineSession, readSession, Session } from '../../src/index.js';
+import { commitSession, cookieStore, defineSession, readSession, Session } from '../../src/index.js';
 import { assertError, BAD_INPUTS, clock, Jar, keys, LONE_SURROGATE, untyped } from './helpers.js';
 
 describe('Session is a Map<string, string>', () => {
@@ -57,31 +57,46 @@ describe('Session is a Map<string, string>', () => {
 describe('Session tracks changes: an unchanged session commits nothing', () => {
   const entries = fc.uniqueArray(fc.tuple(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 24 })), { selector: ([k]) => k, minLength: 1, maxLength: 10 });
 
-  test('(fast-check) loaded, read, set to the same values, set-and-restored: no Set-Cookie', async () => {
-    const time = clock();
-    const config = defineSession({ name: 'sid', keys, rolling: false, now: time.now });
-    await fc.assert(
-      fc.asyncProperty(entries, fc.string({ maxLength: 8 }), async (data, probe) => {
-        const state = await readSession(undefined, config);
-        for (const [k, v] of data) state.session.set(k, v);
-        const jar = new Jar().apply(await commitSession(state, config));
-        const loaded = await readSession(jar.header(), config);
-        // Reads, re-sets of the same value, and a change undone before commit.
-        loaded.session.get(probe);
-        loaded.session.has(probe);
-        [...loaded.session.entries()].forEach(([k, v]) => loaded.session.set(k, v));
-        const [firstKey, firstValue] = data[0]!;
-        loaded.session.set(firstKey, `${firstValue}!`);
-        loaded.session.set(firstKey, firstValue);
-        if (!loaded.session.has(`${probe}\u0000new`)) {
-          loaded.session.set(`${probe}\u0000new`, 'x');
-          loaded.session.delete(`${probe}\u0000new`);
-        }
-        assert.deepEqual(await commitSession(loaded, config), []);
-      }),
-      { numRuns: 60 },
-    );
-  });
+  // The cookie store decodes straight into the session; any other store's data is copied in. Both
+  // must compare against the entries as loaded.
+  const wrapped = cookieStore({ keys });
+  for (const [label, storeOptions] of [
+    ['the cookie store (data decoded into the session)', { keys }],
+    ['a store wrapping it (data copied into the session)', { store: { save: wrapped.save, load: wrapped.load } }],
+  ] as const) {
+    test(`(fast-check) loaded, read, set to the same values, set-and-restored: no Set-Cookie, with ${label}`, async () => {
+      const time = clock();
+      const config = defineSession({ name: 'sid', ...storeOptions, rolling: false, now: time.now });
+      await fc.assert(
+        fc.asyncProperty(entries, fc.string({ maxLength: 8 }), async (data, probe) => {
+          const state = await readSession(undefined, config);
+          for (const [k, v] of data) state.session.set(k, v);
+          const jar = new Jar().apply(await commitSession(state, config));
+          const loaded = await readSession(jar.header(), config);
+          // Reads, re-sets of the same value, and changes undone before commit.
+          loaded.session.get(probe);
+          loaded.session.has(probe);
+          [...loaded.session.entries()].forEach(([k, v]) => loaded.session.set(k, v));
+          const [firstKey, firstValue] = data[0]!;
+          loaded.session.set(firstKey, `${firstValue}!`);
+          loaded.session.set(firstKey, firstValue);
+          loaded.session.delete(firstKey);
+          loaded.session.set(firstKey, firstValue);
+          if (!loaded.session.has(`${probe}\u0000new`)) {
+            loaded.session.set(`${probe}\u0000new`, 'x');
+            loaded.session.delete(`${probe}\u0000new`);
+          }
+          assert.deepEqual(await commitSession(loaded, config), []);
+          // Emptied and refilled with the same entries: still nothing to send.
+          const refilled = await readSession(jar.header(), config);
+          refilled.session.clear();
+          for (const [k, v] of data) refilled.session.set(k, v);
+          assert.deepEqual(await commitSession(refilled, config), []);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
 
   test('(fast-check) any real change sends exactly one cookie that loads the new data', async () => {
     const time = clock();
