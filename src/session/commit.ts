@@ -14,7 +14,8 @@ import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
 import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
-import { Change, loadedEntries, sessionChanges } from './session.js';
+import { afterStore, type SaveContext } from './store.js';
+import { Change, changedSinceRead, sessionChanges } from './session.js';
 
 /**
  * Commits a session. Runtime-neutral: `options` is a config from `defineSession` or options with a
@@ -54,52 +55,62 @@ export function commitWith(state: SessionState, config: SessionConfig): Promise<
         return Promise.resolve(expireLines(internals.carried & ~internals.used, compiledConfig));
       }
     }
-    return write(internals, config, changes);
+    return Promise.resolve(write(internals, config, changes));
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
-/** Everything but the fast path: what to save, destroy and expire. */
-async function write(internals: StateInternals, config: SessionConfig, changes: number): Promise<string[]> {
-  const { session, carried, used, loaded, id } = internals;
+/**
+ * Everything but the fast path: what to save, destroy and expire. Written as steps chained with
+ * afterStore rather than awaits, so a store that answers synchronously (the cookie store on
+ * node:crypto) costs no extra promise; a store's promises are waited for in the same order.
+ */
+function write(internals: StateInternals, config: SessionConfig, changes: number): string[] | PromiseLike<string[]> {
   const destroyed = (changes & Change.Destroyed) !== 0;
   const regenerated = (changes & Change.Regenerated) !== 0;
+  const fresh = regenerated || destroyed || !internals.loaded;
+  const context = storeContext(config, fresh ? undefined : internals.id);
+  const { id } = internals;
+  if (destroyed && id !== undefined) {
+    return afterStore(config.store.destroy?.(id, context), () => writeFor(internals, config, changes, context, undefined));
+  }
+  return writeFor(internals, config, changes, context, id);
+}
+
+/** write, once a destroyed session's entry is gone: `oldId` is the entry still to replace, if any. */
+function writeFor(internals: StateInternals, config: SessionConfig, changes: number, context: SaveContext, oldId: string | undefined): string[] | PromiseLike<string[]> {
+  const { session, carried, used, loaded } = internals;
   const compiledConfig = compiledOf(config);
   const store = config.store;
-
-  const fresh = regenerated || destroyed || !loaded;
-  const context = storeContext(config, fresh ? undefined : id);
-  let oldId = id;
-  if (destroyed && oldId !== undefined) {
-    await store.destroy?.(oldId, context);
-    oldId = undefined;
-  }
 
   if (session.size === 0) {
     // An emptied session needs no cookie: delete it (and its entry), whatever made it empty.
     // A new session that is still empty sends nothing, even over a rejected cookie: that cookie may
     // be valid on a server that already knows a newer key (a rolling deployment).
     if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0) return [];
-    if (oldId !== undefined) await store.destroy?.(oldId, context);
+    if (oldId !== undefined) return afterStore(store.destroy?.(oldId, context), () => expireLines(carried, compiledConfig));
     return expireLines(carried, compiledConfig);
   }
 
-  const changed = (changes & Change.Dirty) !== 0 && !sameEntries(session, loadedEntries(session));
+  const fresh = (changes & (Change.Regenerated | Change.Destroyed)) !== 0 || !loaded;
+  const changed = (changes & Change.Dirty) !== 0 && changedSinceRead(session);
   const due = loaded && rollingDue(config, internals.issuedAt, compiledConfig.rollAfter, context.now);
   if (!(fresh || changed || internals.rotated || due)) {
     // Only leftovers: cookies of an earlier layout the request still carried.
     return expireLines(carried & ~used, compiledConfig);
   }
 
-  const value: unknown = await store.save(session, context);
-  if (typeof value !== 'string' || value === '' || !isCookieValue(value)) {
-    throw new TypeError(`store.save: expected a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`);
-  }
-  const layout = layOut(value, config, compiledConfig);
-  // The old entry goes only once the new one is safely saved: a failed save keeps the user logged in.
-  if (regenerated && oldId !== undefined) await store.destroy?.(oldId, context);
-  return layout.lines.concat(expireLines(carried & ~layout.mask, compiledConfig));
+  return afterStore(store.save(session, context), (value: unknown) => {
+    if (typeof value !== 'string' || value === '' || !isCookieValue(value)) {
+      throw new TypeError(`store.save: expected a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`);
+    }
+    const layout = layOut(value, config, compiledConfig);
+    const lines = () => layout.lines.concat(expireLines(carried & ~layout.mask, compiledConfig));
+    // The old entry goes only once the new one is safely saved: a failed save keeps the user logged in.
+    if ((changes & Change.Regenerated) !== 0 && oldId !== undefined) return afterStore(store.destroy?.(oldId, context), lines);
+    return lines();
+  });
 }
 
 /**
@@ -110,10 +121,4 @@ function rollingDue(config: SessionConfig, issuedAt: number | null, rollAfter: n
   if (rollAfter === 0) return true;
   if (rollAfter === Infinity || issuedAt === null) return false;
   return (now ?? config.now()) - issuedAt >= rollAfter;
-}
-
-function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, value] of a) if (b.get(key) !== value) return false;
-  return true;
 }

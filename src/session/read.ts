@@ -9,7 +9,7 @@ import { readCarried, sessionCookies } from './chunks.js';
 import { resolve, type SessionConfig, type SessionOptions } from './options.js';
 import { loadInto } from './cookie-store.js';
 import { loadedSession, markLoaded, Session } from './session.js';
-import { checkLoadResult, type SaveContext, type SessionInvalidReason } from './store.js';
+import { checkLoadResult, isThenable, type SaveContext, type SessionInvalidReason } from './store.js';
 
 /**
  * A request's session and what `commitSession` needs to answer it. Pass it to `commitSession`
@@ -102,10 +102,6 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /** The state of a request whose cookie the store loaded (into `target`, or its own map), or judged invalid. */

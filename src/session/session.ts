@@ -23,11 +23,12 @@ export const Change = Object.freeze({
 } as const);
 
 const mapSet = Map.prototype.set;
+const mapGet = Map.prototype.get;
 
 // Module-internal access to the private fields, assigned in the class's static block: the session
 // layer reads them without exposing them on the object (STYLE: internals out of the public types).
 let changesOf: (session: Session) => number;
-let snapshotOf: (session: Session) => ReadonlyMap<string, string>;
+let differsFromLoaded: (session: Session) => boolean;
 let setMetadata: (session: Session, keyId: string | null, issuedAt: number | null, expiresAt: number | null) => void;
 
 /**
@@ -52,15 +53,20 @@ export class Session extends Map<string, string> {
   #expiresAt: number | null = null;
   #isNew = true;
   /**
-   * The entries as they were before the first change, taken at that change: commit compares them
-   * to tell a real change from set-and-restore. Taken lazily so a read-only request, the common
-   * one, never copies its session.
+   * An undo log: each key changed since the session was read, with its value from before its
+   * first change (undefined when it had none). Commit checks it to tell a real change from
+   * set-and-restore. Only touched keys are logged, so a read-only request copies nothing and a
+   * typical write one entry.
    */
-  #before: ReadonlyMap<string, string> | undefined = undefined;
+  #before: Map<string, string | undefined> | undefined = undefined;
 
   static {
     changesOf = (session) => session.#changes;
-    snapshotOf = (session) => session.#before ?? session;
+    differsFromLoaded = (session) => {
+      if (session.#before === undefined) return false;
+      for (const [key, value] of session.#before) if (mapGet.call(session, key) !== value) return true;
+      return false;
+    };
     setMetadata = (session, keyId, issuedAt, expiresAt) => {
       session.#keyId = keyId;
       session.#issuedAt = issuedAt;
@@ -87,27 +93,28 @@ export class Session extends Map<string, string> {
   override set(key: string, value: string): this {
     checkString(key, 'key', key);
     checkString(value, 'value', key);
-    if (super.get(key) !== value) this.#changing();
+    if (super.get(key) !== value) this.#changing(key);
     return super.set(key, value);
   }
 
   /** Deletes an entry; true when there was one. */
   override delete(key: string): boolean {
     if (!super.has(key)) return false;
-    this.#changing();
+    this.#changing(key);
     return super.delete(key);
   }
 
   /** Removes every entry. Committing an emptied session deletes its cookie (and the store's entry). */
   override clear(): void {
-    if (this.size > 0) this.#changing();
+    for (const key of super.keys()) this.#changing(key);
     this.#changes |= Change.Cleared;
     super.clear();
   }
 
-  /** Records a change about to be made, keeping the entries from before the first one. */
-  #changing(): void {
-    this.#before ??= new Map(this);
+  /** Records that `key` is about to change, logging its value from before its first change. */
+  #changing(key: string): void {
+    const before = (this.#before ??= new Map());
+    if (!before.has(key)) before.set(key, super.get(key));
     this.#changes |= Change.Dirty;
   }
 
@@ -135,9 +142,8 @@ export class Session extends Map<string, string> {
    * ```
    */
   destroy(): void {
-    this.#changing();
-    this.#changes |= Change.Destroyed;
     super.clear();
+    this.#changes |= Change.Dirty | Change.Destroyed;
   }
 
   /** The id of the key that authenticated the loaded cookie; `null` for a new session. */
@@ -166,9 +172,9 @@ export function sessionChanges(session: Session): number {
   return changesOf(session);
 }
 
-/** The entries as loaded, before any change (module-internal): what commit compares with. */
-export function loadedEntries(session: Session): ReadonlyMap<string, string> {
-  return snapshotOf(session);
+/** Whether the entries differ from those read (module-internal): false after set-and-restore. */
+export function changedSinceRead(session: Session): boolean {
+  return differsFromLoaded(session);
 }
 
 /** Marks a session the core decoded its data into as loaded, with the metadata of the cookie. */

@@ -203,3 +203,17 @@ function checkOptionalTime(value: unknown, field: string): void {
     throw new TypeError(`store.load: expected ${field} to be ms since the epoch, null or undefined, got ${describe(value)}`);
   }
 }
+
+/** Whether a store's answer is a promise (or any thenable) rather than a value. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/**
+ * Runs `next` on what a store call returned: at once for a value, once settled for a promise. The
+ * session layer chains its steps with this instead of awaits, so a synchronous store (the cookie
+ * store on node:crypto) adds no promise to the request; callers wrap the end in one.
+ */
+export function afterStore<T, U>(answer: T | PromiseLike<T>, next: (value: T) => U | PromiseLike<U>): U | PromiseLike<U> {
+  return isThenable(answer) ? Promise.resolve(answer).then(next) : next(answer as T);
+}
