@@ -6,10 +6,13 @@
 
 export interface Timing {
   readonly name: string;
+  /** The median over batches. */
   readonly microseconds: number;
+  /** µs/op of each batch, in the order batches ran (absent for derived rows). */
+  readonly batches?: readonly number[];
 }
 
-const BATCHES = 15;
+const BATCHES = 21;
 const BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 40);
 
 export function timeSync(name: string, fn: () => unknown): Timing {
@@ -46,8 +49,8 @@ export function timePairSync(floorName: string, floor: () => unknown, name: stri
     samples.push(((performance.now() - start) * 1000) / perBatch);
   }
   return [
-    { name: floorName, microseconds: median(floorSamples) },
-    { name, microseconds: median(samples) },
+    { name: floorName, microseconds: median(floorSamples), batches: floorSamples },
+    { name, microseconds: median(samples), batches: samples },
   ];
 }
 
@@ -59,6 +62,18 @@ function calibrate(fn: () => unknown): number {
     if (performance.now() - start >= BATCH_MS / 4) return n * 4;
     n *= 2;
   }
+}
+
+/**
+ * A subject's cost relative to its floor: the median of the ratios of batches run side by side.
+ * This machine's speed drifts by a third over seconds; each pair of batches ran within the same
+ * 100 ms, so their ratio cancels the drift that a ratio of two medians would keep.
+ */
+export function ratioTo(timing: Timing, floor: Timing): number {
+  const subject = timing.batches;
+  const base = floor.batches;
+  if (subject === undefined || base === undefined || subject.length !== base.length) return timing.microseconds / floor.microseconds;
+  return median(subject.map((us, i) => us / base[i]!));
 }
 
 function median(values: number[]): number {
@@ -73,7 +88,7 @@ export function report(title: string, rows: ReadonlyArray<{ timing: Timing; floo
     const us = timing.microseconds.toFixed(2).padStart(9);
     let line = `  ${timing.name.padEnd(44)} ${us} µs/op`;
     if (floor !== undefined) {
-      const ratio = timing.microseconds / floor.microseconds;
+      const ratio = ratioTo(timing, floor);
       line += `   ${ratio.toFixed(2)}x floor`;
       if (target !== undefined) line += ` (target <= ${target.toFixed(1)}x: ${ratio <= target ? 'met' : 'NOT met'})`;
     }
@@ -107,7 +122,7 @@ export async function timeAlternatingAsync(
       samples[s]!.push(((performance.now() - start) * 1000) / n);
     }
   }
-  return subjects.map(([name], s) => ({ name, microseconds: median(samples[s]!) }));
+  return subjects.map(([name], s) => ({ name, microseconds: median(samples[s]!), batches: samples[s]! }));
 }
 
 async function calibrateAsync(fn: () => Promise<unknown>): Promise<number> {

@@ -10,7 +10,7 @@
  */
 import * as node from 'sealed-session';
 import * as web from 'sealed-session/web';
-import { check, report, timeAlternatingAsync, timeAsync, type Timing } from './harness.js';
+import { check, ratioTo, report, timeAlternatingAsync, timeAsync, type Timing } from './harness.js';
 import { SAMPLE_SESSION } from './fixtures.js';
 
 const TARGET = 1.2;
@@ -19,7 +19,7 @@ const NAME = '__Host-session';
 /** Floor and subject in alternating batches (bench/harness.ts); returns both and their ratio. */
 async function timePairAsync(floorName: string, floor: () => Promise<unknown>, name: string, fn: () => Promise<unknown>): Promise<[Timing, Timing, number]> {
   const [floorTiming, timing] = await timeAlternatingAsync([[floorName, floor], [name, fn]]);
-  return [floorTiming!, timing!, timing!.microseconds / floorTiming!.microseconds];
+  return [floorTiming!, timing!, ratioTo(timing!, floorTiming!)];
 }
 
 const same = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);

@@ -12,6 +12,7 @@
 import { describe } from '../format/describe.js';
 import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
+import { isCookieStore } from './cookie-store.js';
 import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
 import { afterStore, type SaveContext } from './store.js';
@@ -102,7 +103,7 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
   }
 
   return afterStore(store.save(session, context), (value: unknown) => {
-    if (typeof value !== 'string' || value === '' || !isCookieValue(value)) {
+    if (typeof value !== 'string' || value === '' || (!isCookieStore(store) && !isCookieValue(value))) {
       throw new TypeError(`store.save: expected a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`);
     }
     const layout = layOut(value, config, compiledConfig);

@@ -20,6 +20,15 @@ type LoadInto = (value: string, context: StoreContext, into: Map<string, string>
 const loaders = new WeakMap<SessionStore, LoadInto>();
 
 /**
+ * Whether `store` is a cookie store of this module. Its values are tokens, `ss1.` and base64url
+ * by construction (format/token.ts), so commit need not scan them for characters a cookie cannot
+ * hold, as it does any other store's.
+ */
+export function isCookieStore(store: SessionStore): boolean {
+  return loaders.has(store);
+}
+
+/**
  * Loads `value` with `store` into `into` (an empty session) when `store` is a cookie store, sparing
  * the copy from a map of its own; undefined for any other store, which readSession calls as usual.
  */

@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as node from '../../src/index.js';
 import * as web from '../../src/web.js';
+import fc from 'fast-check';
+import { isCookieValue } from '../../src/session/cookie.js';
 import { assertError, BAD_INPUTS, clock, Jar, keys, T0, untyped } from './helpers.js';
 
 for (const [build, api] of [['node', node], ['web', web]] as const) {
@@ -24,6 +26,20 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       const sealedResult = await api.cookieStore({ keys }).load(signed, context);
       const signedResult = await api.cookieStore({ keys, signed: true }).load(sealed, context);
       assert.deepEqual([sealedResult.ok, signedResult.ok], [false, false]);
+    });
+
+    test('(fast-check) every value it saves is a cookie-value, which commit relies on without scanning it', async () => {
+      const context = { name: 'sid', ttl: 60, now: T0, clockSkew: 0, issuedAfter: undefined, id: undefined };
+      const stores = [api.cookieStore({ keys }), api.cookieStore({ keys, signed: true })];
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 60 })), { maxLength: 8 }), async (entries) => {
+          for (const store of stores) {
+            const value = await store.save(new Map(entries), context);
+            assert.ok(typeof value === 'string' && value.length > 4 && isCookieValue(value), value);
+          }
+        }),
+        { numRuns: 100 },
+      );
     });
 
     test('the keys shortcut is a sealed cookieStore', async () => {

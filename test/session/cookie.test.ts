@@ -249,6 +249,15 @@ describe('isCookieName / isCookieValue', () => {
     }
   });
 
+  test('isCookieValue: every UTF-16 code unit, alone and inside a valid value, against RFC 6265 §4.1.1', () => {
+    const isOctet = (code: number) => code === 0x21 || (code >= 0x23 && code <= 0x2b) || (code >= 0x2d && code <= 0x3a) || (code >= 0x3c && code <= 0x5b) || (code >= 0x5d && code <= 0x7e);
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      assert.equal(isCookieValue(char), isOctet(code), `U+${code.toString(16)}`);
+      assert.equal(isCookieValue(`ss1.abc${char}def`), isOctet(code), `U+${code.toString(16)} inside`);
+    }
+  });
+
   test('BAD_INPUTS: never throw, false for every non-string', () => {
     for (const [label, input] of BAD_INPUTS) {
       const isString = typeof input === 'string';
