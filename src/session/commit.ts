@@ -52,7 +52,7 @@ export function commitWith(state: SessionState, config: SessionConfig): Promise<
     if (changes === 0) {
       if (!internals.loaded) return Promise.resolve([]);
       const compiledConfig = compiledOf(config);
-      if (internals.session.size > 0 && !internals.rotated && !rollingDue(config, internals.issuedAt, compiledConfig.rollAfter)) {
+      if (internals.session.size > 0 && !internals.rotated && !rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt)) {
         return Promise.resolve(expireLines(internals.carried & ~internals.used, compiledConfig));
       }
     }
@@ -96,7 +96,7 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
 
   const fresh = (changes & (Change.Regenerated | Change.Destroyed)) !== 0 || !loaded;
   const changed = (changes & Change.Dirty) !== 0 && changedSinceRead(session);
-  const due = loaded && rollingDue(config, internals.issuedAt, compiledConfig.rollAfter, context.now);
+  const due = loaded && rollingDue(internals.issuedAt, compiledConfig.rollAfter, context.now);
   if (!(fresh || changed || internals.rotated || due)) {
     // Only leftovers: cookies of an earlier layout the request still carried.
     return expireLines(carried & ~used, compiledConfig);
@@ -115,11 +115,13 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
 }
 
 /**
- * Whether a loaded session is due for a rolling re-issue: `rollAfter` ms after it was issued (0 for
- * every request). Without an issue time (a store that does not say) only "always" is due.
+ * Whether a loaded session is due for a rolling re-issue at `now`: `rollAfter` ms after it was
+ * issued (0 for every request). Without an issue time (a store that does not say) only "always" is
+ * due. The fast path asks at the time the request was read, which spares a clock read; a request
+ * that straddles the moment refreshes on the next one.
  */
-function rollingDue(config: SessionConfig, issuedAt: number | null, rollAfter: number, now?: number): boolean {
+function rollingDue(issuedAt: number | null, rollAfter: number, now: number): boolean {
   if (rollAfter === 0) return true;
   if (rollAfter === Infinity || issuedAt === null) return false;
-  return (now ?? config.now()) - issuedAt >= rollAfter;
+  return now - issuedAt >= rollAfter;
 }

@@ -34,6 +34,8 @@ export interface StateInternals {
   readonly id: string | undefined;
   /** Ms since the epoch the loaded cookie was issued, if the store said. */
   readonly issuedAt: number | null;
+  /** The clock when the cookie was loaded (ms); 0 when nothing loaded. Commit's fast path judges rolling by it. */
+  readonly readAt: number;
   readonly rotated: boolean;
   committed: boolean;
 }
@@ -97,15 +99,15 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
     // The cookie store decodes straight into the request's session; other stores return their data.
     const target = new Session();
     const loading = loadInto(config.store, found.value, context, target) ?? config.store.load(found.value, context);
-    if (isThenable(loading)) return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result, target));
-    return Promise.resolve(stateOf(config, carried, found.used, loading, target));
+    if (isThenable(loading)) return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result, target, context.now));
+    return Promise.resolve(stateOf(config, carried, found.used, loading, target, context.now));
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
 /** The state of a request whose cookie the store loaded (into `target`, or its own map), or judged invalid. */
-function stateOf(config: SessionConfig, carried: number, used: number, loaded: unknown, target: Session): State {
+function stateOf(config: SessionConfig, carried: number, used: number, loaded: unknown, target: Session, readAt: number): State {
   const result = checkLoadResult(loaded);
   if (!result.ok) return emptyState(config, carried, result.reason);
   const { data, keyId = null, issuedAt = null, expiresAt = null } = result;
@@ -117,6 +119,7 @@ function stateOf(config: SessionConfig, carried: number, used: number, loaded: u
     loaded: true,
     id: result.id,
     issuedAt: result.issuedAt ?? null,
+    readAt,
     rotated: result.rotated === true,
     committed: false,
   });
@@ -133,6 +136,7 @@ function emptyState(config: SessionConfig, carried: number, reason: SessionInval
     loaded: false,
     id: undefined,
     issuedAt: null,
+    readAt: 0,
     rotated: false,
     committed: false,
   });
