@@ -88,9 +88,22 @@ export function bindDirectCore(runtime: CryptoRuntime): DirectCore {
 export function bindCore(direct: DirectCore): SealedSessionCore {
   return Object.freeze({
     generateKey: direct.generateKey,
-    seal: async (data: ReadonlyMap<string, string>, options: SealOptions) => direct.seal(data, options),
-    unseal: async (token: string, options: UnsealOptions) => direct.unseal(token, options),
-    sign: async (data: ReadonlyMap<string, string>, options: SealOptions) => direct.sign(data, options),
-    verify: async (token: string, options: UnsealOptions) => direct.verify(token, options),
+    seal: (data: ReadonlyMap<string, string>, options: SealOptions) => settle(() => direct.seal(data, options)),
+    unseal: (token: string, options: UnsealOptions) => settle(() => direct.unseal(token, options)),
+    sign: (data: ReadonlyMap<string, string>, options: SealOptions) => settle(() => direct.sign(data, options)),
+    verify: (token: string, options: UnsealOptions) => settle(() => direct.verify(token, options)),
   });
+}
+
+/**
+ * `run()` as a promise, a throw as a rejection. Not an async function: one returning the runtime's
+ * promise would wrap it in a second one and cost two more turns of the microtask queue, which on
+ * WebCrypto delays the wake-up after each call into the thread pool.
+ */
+function settle<T>(run: () => MaybePromise<T>): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

@@ -32,10 +32,17 @@ export function derivedKeys(runtime: CryptoRuntime, entry: KeyEntry): MaybePromi
   if (cache === undefined) caches.set(runtime, (cache = new WeakMap()));
   let keys = cache.get(entry);
   if (keys === undefined) {
-    keys = derive(runtime, entry.secret);
-    cache.set(entry, keys);
-    // A failed derivation must not poison the cache for the next request.
-    if (keys instanceof Promise) keys.catch(() => cache.delete(entry));
+    const derived = derive(runtime, entry.secret);
+    keys = derived;
+    cache.set(entry, derived);
+    if (derived instanceof Promise) {
+      // Once derived, the keys themselves replace the promise, so later tokens skip a microtask turn;
+      // a failed derivation must not poison the cache for the next request.
+      derived.then(
+        (value) => cache.get(entry) === derived && cache.set(entry, value),
+        () => cache.get(entry) === derived && cache.delete(entry),
+      );
+    }
   }
   return keys;
 }
