@@ -11,7 +11,7 @@ export * from './shared.js';
 
 const direct = bindDirectCore(nodeRuntime);
 const core = bindCore(direct);
-const sessionApi = bindSession(direct);
+const sessionApi = bindSession(core, direct);
 
 /** {@inheritDoc SealedSessionCore.generateKey} */
 export const generateKey: SealedSessionCore['generateKey'] = core.generateKey;

@@ -10,7 +10,7 @@ export * from './shared.js';
 
 const direct = bindDirectCore(webRuntime);
 const core = bindCore(direct);
-const sessionApi = bindSession(direct);
+const sessionApi = bindSession(core, direct);
 
 /** {@inheritDoc SealedSessionCore.generateKey} */
 export const generateKey: SealedSessionCore['generateKey'] = core.generateKey;

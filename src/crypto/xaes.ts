@@ -26,9 +26,10 @@ const PREFIX_BYTES = 12;
 /** How many tokens one sealer shares a nonce prefix between before drawing a new one (see above). */
 export const PREFIX_USES = 2 ** 20;
 /**
- * How many subkeys one key keeps: the sealer's current prefix and the prefixes
- * of authentic tokens it opened. Only a token whose tag verified adds an entry,
- * so forged tokens cannot flush the cache; a miss costs what no cache would.
+ * How many subkeys of other prefixes one key keeps besides its sealer's current
+ * one: those of authentic tokens it opened, oldest out first. Only a token whose
+ * tag verified adds an entry, so forged tokens cannot flush the cache (replayed
+ * old tokens can, but a miss costs only what no cache would).
  */
 export const SUBKEY_CACHE_SIZE = 512;
 
@@ -39,11 +40,16 @@ export interface XaesKey {
   readonly subkeys: Subkeys;
 }
 
-/** The sealer's current prefix and the cache of derived subkeys, by prefix. */
+/**
+ * The sealer's current prefix with its subkey, kept apart so no number of other
+ * prefixes can evict it, and the cache of other prefixes' subkeys.
+ */
 class Subkeys {
   readonly #cache = new Map<string, MaybePromise<AesGcmKey>>();
   #prefix = new Uint8Array(PREFIX_BYTES);
   #usesLeft = 0;
+  #currentId = '';
+  #current: MaybePromise<AesGcmKey> | undefined = undefined;
 
   constructor(readonly prefixUses: number) {}
 
@@ -51,8 +57,12 @@ class Subkeys {
   nextNonce(runtime: CryptoRuntime): Uint8Array {
     const nonce = runtime.randomBytes(NONCE_BYTES);
     if (this.#usesLeft === 0) {
+      // The finished batch's tokens are still out there: its subkey joins the others.
+      if (this.#current !== undefined) this.remember(this.#currentId, this.#current);
       this.#prefix = nonce.slice(0, PREFIX_BYTES);
       this.#usesLeft = this.prefixUses;
+      this.#currentId = prefixId(nonce);
+      this.#current = undefined; // derived by the first seal under it
     } else {
       nonce.set(this.#prefix);
     }
@@ -61,7 +71,19 @@ class Subkeys {
   }
 
   get(prefix: string): MaybePromise<AesGcmKey> | undefined {
-    return this.#cache.get(prefix);
+    return prefix === this.#currentId && this.#current !== undefined ? this.#current : this.#cache.get(prefix);
+  }
+
+  /** The subkey of the sealer's own prefix `prefix`: kept apart when it is the current one, cached otherwise. */
+  rememberOwn(prefix: string, subkey: MaybePromise<AesGcmKey>): void {
+    if (prefix !== this.#currentId) return this.remember(prefix, subkey);
+    this.#current = subkey;
+    if (subkey instanceof Promise) {
+      subkey.then(
+        (resolved) => this.#current === subkey && (this.#current = resolved),
+        () => this.#current === subkey && (this.#current = undefined),
+      );
+    }
   }
 
   /** Oldest entry out first; a pending derivation is replaced by its result, or dropped if it fails. */
@@ -76,6 +98,7 @@ class Subkeys {
     }
   }
 
+  /** How many subkeys of other prefixes are cached (the current one is not counted). */
   get size(): number {
     return this.#cache.size;
   }
@@ -134,7 +157,7 @@ function deriveSubkey(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array): 
 export function xaesSeal(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): MaybePromise<Uint8Array> {
   const id = prefixId(nonce);
   let subkey = key.subkeys.get(id);
-  if (subkey === undefined) key.subkeys.remember(id, (subkey = deriveSubkey(runtime, key, nonce)));
+  if (subkey === undefined) key.subkeys.rememberOwn(id, (subkey = deriveSubkey(runtime, key, nonce)));
   return then(subkey, (gcmKey) => runtime.aesGcmEncrypt(gcmKey, nonce.subarray(PREFIX_BYTES, NONCE_BYTES), plaintext, aad));
 }
 

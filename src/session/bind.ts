@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { DirectCore } from '../core/api.js';
+import type { DirectCore, SealedSessionCore } from '../core/api.js';
 import type { Keyring } from '../format/keyring.js';
 import { commitWith } from './commit.js';
 import { makeCookieStore, type CookieStoreOptions } from './cookie-store.js';
@@ -81,9 +81,9 @@ export interface SessionApi {
   memoryStore(options: MemoryStoreOptions): MemoryStore;
 }
 
-/** The session API on `core`. */
-export function bindSession(core: DirectCore): SessionApi {
-  const defaultStore = (keys: Keyring): SessionStore => makeCookieStore(core, { keys });
+/** The session API on a build's core: the public one for stores' own methods, the direct one inside. */
+export function bindSession(core: SealedSessionCore, direct: DirectCore): SessionApi {
+  const defaultStore = (keys: Keyring): SessionStore => makeCookieStore(core, direct, { keys });
   return Object.freeze({
     defineSession: (options: SessionOptions | SessionConfig) => configure(options, defaultStore),
     // Not async functions themselves: one promise per call, not two (this is every request's path).
@@ -95,7 +95,7 @@ export function bindSession(core: DirectCore): SessionApi {
       const config = resolve(options, defaultStore);
       return config instanceof Promise ? config : commitWith(state, config);
     },
-    cookieStore: (options: CookieStoreOptions) => makeCookieStore(core, options),
-    memoryStore: (options: MemoryStoreOptions) => makeMemoryStore(core, options),
+    cookieStore: (options: CookieStoreOptions) => makeCookieStore(core, direct, options),
+    memoryStore: (options: MemoryStoreOptions) => makeMemoryStore(direct, options),
   });
 }

@@ -12,7 +12,7 @@
 import { describe } from '../format/describe.js';
 import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
-import { isCookieStore } from './cookie-store.js';
+import { directCookieStore } from './cookie-store.js';
 import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
 import { afterStore, type SaveContext } from './store.js';
@@ -96,14 +96,15 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
 
   const fresh = (changes & (Change.Regenerated | Change.Destroyed)) !== 0 || !loaded;
   const changed = (changes & Change.Dirty) !== 0 && changedSinceRead(session);
-  const due = loaded && rollingDue(internals.issuedAt, compiledConfig.rollAfter, context.now);
+  const due = loaded && rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt);
   if (!(fresh || changed || internals.rotated || due)) {
     // Only leftovers: cookies of an earlier layout the request still carried.
     return expireLines(carried & ~used, compiledConfig);
   }
 
-  return afterStore(store.save(session, context), (value: unknown) => {
-    if (typeof value !== 'string' || value === '' || (!isCookieStore(store) && !isCookieValue(value))) {
+  const direct = directCookieStore(store);
+  return afterStore(direct !== undefined ? direct.save(session, context) : store.save(session, context), (value: unknown) => {
+    if (typeof value !== 'string' || value === '' || (direct === undefined && !isCookieValue(value))) {
       throw new TypeError(`store.save: expected a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`);
     }
     const layout = layOut(value, config, compiledConfig);
@@ -117,8 +118,8 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
 /**
  * Whether a loaded session is due for a rolling re-issue at `now`: `rollAfter` ms after it was
  * issued (0 for every request). Without an issue time (a store that does not say) only "always" is
- * due. The fast path asks at the time the request was read, which spares a clock read; a request
- * that straddles the moment refreshes on the next one.
+ * due. Both paths ask at the time the request's session was read, which spares the common request
+ * a clock read; a request that straddles the moment refreshes on the next one.
  */
 function rollingDue(issuedAt: number | null, rollAfter: number, now: number): boolean {
   if (rollAfter === 0) return true;

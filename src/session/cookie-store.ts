@@ -8,32 +8,30 @@
  *
  * @module
  */
-import type { DirectCore } from '../core/api.js';
+import type { DirectCore, SealedSessionCore } from '../core/api.js';
 import { describe } from '../format/describe.js';
 import { keyringState, type Keyring } from '../format/keyring.js';
 import { checkRecord } from './options.js';
-import type { SessionStore, StoreContext } from './store.js';
-
-type LoadInto = (value: string, context: StoreContext, into: Map<string, string>) => unknown;
-
-/** Each cookie store's loader that decodes straight into the request's session (read.ts). */
-const loaders = new WeakMap<SessionStore, LoadInto>();
+import type { SaveContext, SessionStore, StoreContext } from './store.js';
 
 /**
- * Whether `store` is a cookie store of this module. Its values are tokens, `ss1.` and base64url
- * by construction (format/token.ts), so commit need not scan them for characters a cookie cannot
- * hold, as it does any other store's.
+ * A cookie store as the session layer calls it: on the direct core, so synchronous on node:crypto,
+ * and loading straight into the request's session. The store's public methods return promises.
  */
-export function isCookieStore(store: SessionStore): boolean {
-  return loaders.has(store);
+export interface DirectCookieStore {
+  load(value: string, context: StoreContext, into: Map<string, string>): unknown;
+  save(data: ReadonlyMap<string, string>, context: SaveContext): unknown;
 }
 
+const directs = new WeakMap<SessionStore, DirectCookieStore>();
+
 /**
- * Loads `value` with `store` into `into` (an empty session) when `store` is a cookie store, sparing
- * the copy from a map of its own; undefined for any other store, which readSession calls as usual.
+ * `store` as the session layer calls it when it is a cookie store of this module; undefined
+ * otherwise. Its values are tokens, `ss1.` and base64url by construction (format/token.ts), so
+ * commit need not scan them for characters a cookie cannot hold, as it does any other store's.
  */
-export function loadInto(store: SessionStore, value: string, context: StoreContext, into: Map<string, string>): unknown {
-  return loaders.get(store)?.(value, context, into);
+export function directCookieStore(store: SessionStore): DirectCookieStore | undefined {
+  return directs.get(store);
 }
 
 /** Options of `cookieStore`. */
@@ -48,21 +46,24 @@ export interface CookieStoreOptions {
   readonly signed?: boolean | undefined;
 }
 
-/** cookieStore on a given core. Validates the options at once (Kocha's Validate). */
-export function makeCookieStore(core: DirectCore, options: CookieStoreOptions): SessionStore {
+/** cookieStore on a given core (public and direct). Validates the options at once (Kocha's Validate). */
+export function makeCookieStore(core: SealedSessionCore, direct: DirectCore, options: CookieStoreOptions): SessionStore {
   checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }');
   const { keys, signed = false } = options;
   keyringState(keys);
   if (typeof signed !== 'boolean') throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);
-  const make = signed ? core.sign : core.seal;
-  const open = signed ? core.verify : core.unseal;
+  const [make, open] = signed ? [core.sign, core.verify] : [core.seal, core.unseal];
+  const [makeDirect, openDirect] = signed ? [direct.sign, direct.verify] : [direct.seal, direct.unseal];
+  const saveOptions = (context: SaveContext) => ({ keys, ttl: context.ttl, context: context.name, now: context.now });
+  const loadOptions = (context: StoreContext) => ({ keys, context: context.name, now: context.now, clockSkew: context.clockSkew, issuedAfter: context.issuedAfter });
   // The core's UnsealResult is a StoreLoadResult: data, keyId, issuedAt, expiresAt, rotated.
-  const load = (value: string, context: StoreContext, into?: Map<string, string>) =>
-    open(value, { keys, context: context.name, now: context.now, clockSkew: context.clockSkew, issuedAfter: context.issuedAfter }, into);
   const store: SessionStore = Object.freeze({
-    save: (data, context) => make(data, { keys, ttl: context.ttl, context: context.name, now: context.now }),
-    load: (value, context) => load(value, context),
+    save: (data, context) => make(data, saveOptions(context)),
+    load: (value, context) => open(value, loadOptions(context)),
   } satisfies SessionStore);
-  loaders.set(store, load);
+  directs.set(store, {
+    load: (value, context, into) => openDirect(value, loadOptions(context), into),
+    save: (data, context) => makeDirect(data, saveOptions(context)),
+  });
   return store;
 }

@@ -97,8 +97,9 @@ export interface SessionOptions {
   readonly cookie?: SessionCookieOptions | undefined;
   /**
    * When an unchanged, valid session is re-issued with a fresh expiry. Default `0.5`.
-   * - a number in (0, 1]: once that share of the session's lifetime has passed since it was issued;
-   *   the lifetime is the shorter of `ttl` and the cookie's `maxAge` (400 days for `ttl: Infinity`);
+   * - a number in (0, 1]: once that share of the session's lifetime has passed since it was issued
+   *   (as of when `readSession` read it); the lifetime is the shorter of `ttl` and the cookie's
+   *   `maxAge` (400 days for `ttl: Infinity`);
    * - `true` or `'always'`: on every request that carried a valid session;
    * - `false`: never (the session then ends `ttl` after its last change).
    */

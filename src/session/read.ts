@@ -7,7 +7,7 @@
 import { describe } from '../format/describe.js';
 import { readCarried, sessionCookies } from './chunks.js';
 import { resolve, type SessionConfig, type SessionOptions } from './options.js';
-import { loadInto } from './cookie-store.js';
+import { directCookieStore } from './cookie-store.js';
 import { loadedSession, markLoaded, Session } from './session.js';
 import { checkLoadResult, isThenable, type SaveContext, type SessionInvalidReason } from './store.js';
 
@@ -98,7 +98,8 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
     const context = storeContext(config, undefined);
     // The cookie store decodes straight into the request's session; other stores return their data.
     const target = new Session();
-    const loading = loadInto(config.store, found.value, context, target) ?? config.store.load(found.value, context);
+    const direct = directCookieStore(config.store);
+    const loading = direct !== undefined ? direct.load(found.value, context, target) : config.store.load(found.value, context);
     if (isThenable(loading)) return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result, target, context.now));
     return Promise.resolve(stateOf(config, carried, found.used, loading, target, context.now));
   } catch (error) {

@@ -37,6 +37,8 @@ let setMetadata: (session: Session, keyId: string | null, issuedAt: number | nul
  *
  * Values are strings; serialize anything else yourself (`JSON.stringify`). `set` throws a TypeError
  * for a key or value that is not a string or holds a lone surrogate (it would not survive UTF-8).
+ * Change it through its own methods: `Map.prototype.set.call(session, …)` bypasses both the checks
+ * and the change tracking, so such a change may not be sent.
  *
  * @example
  * ```ts
@@ -59,11 +61,14 @@ export class Session extends Map<string, string> {
    * typical write one entry.
    */
   #before: Map<string, string | undefined> | undefined = undefined;
+  /** The size when loaded: a second check, for entries changed without going through this class. */
+  #sizeAtRead = 0;
 
   static {
     changesOf = (session) => session.#changes;
     differsFromLoaded = (session) => {
       if (session.#before === undefined) return false;
+      if (session.size !== session.#sizeAtRead) return true;
       for (const [key, value] of session.#before) if (mapGet.call(session, key) !== value) return true;
       return false;
     };
@@ -72,6 +77,7 @@ export class Session extends Map<string, string> {
       session.#issuedAt = issuedAt;
       session.#expiresAt = expiresAt;
       session.#isNew = false;
+      session.#sizeAtRead = session.size;
     };
   }
 

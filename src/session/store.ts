@@ -64,7 +64,7 @@ export interface SaveContext extends StoreContext {
 /** A cookie value that opened. Only `ok` and `data` are required. */
 export interface StoreLoadSuccess {
   readonly ok: true;
-  /** The session data. The store must not change this map afterwards (the layer keeps it to detect changes). */
+  /** The session data. readSession copies it into the request's Session, so the store may keep this map. */
   readonly data: ReadonlyMap<string, string>;
   /** A server-side store's session id, handed back to `save` and `destroy`. Omit for stateless stores. */
   readonly id?: string | undefined;

@@ -90,21 +90,54 @@ for (const [name, runtime] of runtimes) {
         const nonce = xaesNonce(runtime, sealer);
         tokens.push([nonce, await xaesSeal(runtime, sealer, nonce, new Uint8Array([i & 0xff]), AAD)]);
       }
+      // Each finished batch's subkey moved to the cache, which stays bounded.
       assert.equal(sealer.subkeys.size, SUBKEY_CACHE_SIZE);
       for (const [nonce, sealed] of tokens) assert.ok(await xaesOpen(runtime, opener, nonce, sealed, AAD));
       assert.equal(opener.subkeys.size, SUBKEY_CACHE_SIZE);
       const [firstNonce, firstSealed] = tokens[0]!;
       assert.equal(hexOf(await xaesOpen(runtime, opener, firstNonce, firstSealed, AAD)), toHex(new Uint8Array([0])));
     });
+
+    test('the sealer’s current prefix is never evicted, however many other prefixes it opens', async () => {
+      const { counting, derivations } = countDerivations(runtime);
+      const sealer = await xaesKey(counting, KEY);
+      const own = xaesNonce(counting, sealer);
+      await xaesSeal(counting, sealer, own, new Uint8Array([1]), AAD);
+      assert.equal(derivations(), 1);
+      const others = await xaesKey(runtime, KEY, 1);
+      for (let i = 0; i < SUBKEY_CACHE_SIZE + 20; i++) {
+        const nonce = xaesNonce(runtime, others);
+        assert.ok(await xaesOpen(counting, sealer, nonce, await xaesSeal(runtime, others, nonce, new Uint8Array([2]), AAD), AAD));
+      }
+      const before = derivations();
+      const next = xaesNonce(counting, sealer);
+      assert.equal(prefixOf(next), prefixOf(own));
+      await xaesSeal(counting, sealer, next, new Uint8Array([3]), AAD);
+      assert.equal(derivations(), before, 'no derivation for the current prefix');
+    });
   });
+}
+
+/** A runtime that counts subkey imports: one per XAES key derivation. */
+function countDerivations(runtime: CryptoRuntime): { counting: CryptoRuntime; derivations: () => number } {
+  let count = 0;
+  const counting: CryptoRuntime = {
+    ...runtime,
+    importAesGcmKey(raw) {
+      count++;
+      return runtime.importAesGcmKey(raw);
+    },
+  };
+  return { counting, derivations: () => count };
 }
 
 describe('subkeys on WebCrypto, which derives asynchronously', () => {
   test('concurrent seals at the start of a batch share one derivation and all open', async () => {
-    const key = await xaesKey(webRuntime, KEY);
-    const nonces = Array.from({ length: 8 }, () => xaesNonce(webRuntime, key));
-    const sealed = await Promise.all(nonces.map((nonce, i) => xaesSeal(webRuntime, key, nonce, new Uint8Array([i]), AAD)));
-    assert.equal(key.subkeys.size, 1);
+    const { counting, derivations } = countDerivations(webRuntime);
+    const key = await xaesKey(counting, KEY);
+    const nonces = Array.from({ length: 8 }, () => xaesNonce(counting, key));
+    const sealed = await Promise.all(nonces.map((nonce, i) => xaesSeal(counting, key, nonce, new Uint8Array([i]), AAD)));
+    assert.equal(derivations(), 1);
     for (const [i, nonce] of nonces.entries()) assert.equal(hexOf(await xaesOpen(webRuntime, key, nonce, sealed[i]!, AAD)), toHex(new Uint8Array([i])));
   });
 
@@ -121,8 +154,15 @@ describe('subkeys on WebCrypto, which derives asynchronously', () => {
     const key: XaesKey = await xaesKey(flaky, KEY);
     const nonce = xaesNonce(flaky, key);
     await assert.rejects(() => Promise.resolve(xaesSeal(flaky, key, nonce, new Uint8Array([1]), AAD)), /simulated/);
+    assert.ok(await xaesSeal(flaky, key, nonce, new Uint8Array([1]), AAD), 'derived again after the failure');
+    // A failure of another prefix's derivation, met while opening, caches nothing either.
+    failNext = true;
+    const other = await xaesKey(webRuntime, KEY, 1);
+    const otherNonce = xaesNonce(webRuntime, other);
+    const otherSealed = await xaesSeal(webRuntime, other, otherNonce, new Uint8Array([2]), AAD);
+    await assert.rejects(() => Promise.resolve(xaesOpen(flaky, key, otherNonce, otherSealed, AAD)), /simulated/);
     assert.equal(key.subkeys.size, 0);
-    assert.ok(await xaesSeal(flaky, key, nonce, new Uint8Array([1]), AAD));
+    assert.ok(await xaesOpen(flaky, key, otherNonce, otherSealed, AAD));
     assert.equal(key.subkeys.size, 1);
   });
 });

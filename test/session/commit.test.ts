@@ -168,6 +168,20 @@ describe('rolling', () => {
     assert.equal((await request()).session.isNew, true);
   });
 
+  test('judged at the time the session was read: a request that straddles the moment refreshes on the next one', async () => {
+    const { config, jar, request, time } = await started({ name: 'sid', keys, ttl });
+    time.advance(49_500);
+    for (const act of [(): void => {}, (session: Map<string, string>): void => void session.set('userId', 'x').set('userId', '12345')]) {
+      const state = await readSession(jar.header(), config);
+      act(state.session);
+      time.advance(1000); // past half the ttl while the request runs
+      assert.deepEqual(await commitSession(state, config), []);
+      time.advance(-1000);
+    }
+    time.advance(1000);
+    assert.deepEqual(setNames((await request()).lines), ['sid']);
+  });
+
   test("true and 'always': re-issued on every request with a valid session", async () => {
     for (const rolling of [true, 'always'] as const) {
       const { request } = await started({ name: 'sid', keys, ttl, rolling });

@@ -42,6 +42,20 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       );
     });
 
+    test('its own save and load return promises, and a bad option rejects rather than throws', async () => {
+      const context = { name: 'sid', ttl: 60, now: T0, clockSkew: 0, issuedAfter: undefined, id: undefined };
+      for (const store of [api.cookieStore({ keys }), api.cookieStore({ keys, signed: true })]) {
+        const saving = store.save(new Map([['a', 'b']]), context);
+        assert.ok(saving instanceof Promise);
+        const loading = store.load(await saving, context);
+        assert.ok(loading instanceof Promise);
+        assert.deepEqual((await loading).ok, true);
+        const refused = store.save(new Map([['a', 'b']]), { ...context, ttl: -1 });
+        assert.ok(refused instanceof Promise);
+        await assert.rejects(refused, RangeError);
+      }
+    });
+
     test('the keys shortcut is a sealed cookieStore', async () => {
       const time = clock();
       const config = api.defineSession({ name: 'sid', keys, now: time.now });

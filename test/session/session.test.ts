@@ -98,6 +98,17 @@ describe('Session tracks changes: an unchanged session commits nothing', () => {
     });
   }
 
+  test('an entry added through Map.prototype beside a restored change still counts as a change', async () => {
+    const config = defineSession({ name: 'sid', keys, rolling: false });
+    const first = await readSession(undefined, config);
+    first.session.set('a', '1');
+    const jar = new Jar().apply(await commitSession(first, config));
+    const loaded = await readSession(jar.header(), config);
+    loaded.session.set('a', '2').set('a', '1');
+    Map.prototype.set.call(loaded.session, 'b', '2'); // bypasses the class, as the docs warn
+    assert.equal((await commitSession(loaded, config)).length, 1);
+  });
+
   test('(fast-check) any real change sends exactly one cookie that loads the new data', async () => {
     const time = clock();
     const config = defineSession({ name: 'sid', keys, rolling: false, now: time.now });
