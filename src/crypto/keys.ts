@@ -12,7 +12,7 @@
 import type { KeyEntry } from '../format/keyring.js';
 import { utf8Encoder } from '../format/utf8.js';
 import { hkdfExpand, hkdfExtract } from './hkdf.js';
-import { then, type CryptoRuntime, type HmacKey, type MaybePromise } from './runtime.js';
+import { then, whenSettled, type CryptoRuntime, type HmacKey, type MaybePromise } from './runtime.js';
 import { xaesKey, type XaesKey } from './xaes.js';
 
 const SALT = utf8Encoder.encode('sealed-session/v1');
@@ -35,14 +35,11 @@ export function derivedKeys(runtime: CryptoRuntime, entry: KeyEntry): MaybePromi
     const derived = derive(runtime, entry.secret);
     keys = derived;
     cache.set(entry, derived);
-    if (derived instanceof Promise) {
-      // Once derived, the keys themselves replace the promise, so later tokens skip a microtask turn;
-      // a failed derivation must not poison the cache for the next request.
-      derived.then(
-        (value) => cache.get(entry) === derived && cache.set(entry, value),
-        () => cache.get(entry) === derived && cache.delete(entry),
-      );
-    }
+    whenSettled(
+      derived,
+      (value) => void (cache.get(entry) === derived && cache.set(entry, value)),
+      () => void (cache.get(entry) === derived && cache.delete(entry)),
+    );
   }
   return keys;
 }

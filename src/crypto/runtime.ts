@@ -57,6 +57,15 @@ export interface SyncCryptoRuntime extends CryptoRuntime {
 }
 
 /**
+ * For caches of maybe-promises: once `pending` settles, `resolved(value)` lets the cache swap the
+ * promise for its value (later readers then skip a microtask turn) and `failed()` lets it drop the
+ * entry (a failure must not stick). Nothing happens for a value that is not a promise.
+ */
+export function whenSettled<T>(pending: MaybePromise<T>, resolved: (value: T) => void, failed: () => void): void {
+  if (pending instanceof Promise) pending.then(resolved, failed);
+}
+
+/**
  * Runs `next` on a value that may or may not be a promise, without turning a
  * synchronous value into a promise: this is what lets the same composition serve
  * the synchronous Node API and the asynchronous WebCrypto one.

@@ -20,7 +20,7 @@
  * Composed only of the runtime's AES-256 block function and AES-256-GCM.
  */
 import { NONCE_BYTES } from '../format/token.js';
-import { then, type AesBlockKey, type AesGcmKey, type CryptoRuntime, type MaybePromise } from './runtime.js';
+import { then, whenSettled, type AesBlockKey, type AesGcmKey, type CryptoRuntime, type MaybePromise } from './runtime.js';
 
 const PREFIX_BYTES = 12;
 /** How many tokens one sealer shares a nonce prefix between before drawing a new one (see above). */
@@ -78,24 +78,22 @@ class Subkeys {
   rememberOwn(prefix: string, subkey: MaybePromise<AesGcmKey>): void {
     if (prefix !== this.#currentId) return this.remember(prefix, subkey);
     this.#current = subkey;
-    if (subkey instanceof Promise) {
-      subkey.then(
-        (resolved) => this.#current === subkey && (this.#current = resolved),
-        () => this.#current === subkey && (this.#current = undefined),
-      );
-    }
+    whenSettled(
+      subkey,
+      (resolved) => void (this.#current === subkey && (this.#current = resolved)),
+      () => void (this.#current === subkey && (this.#current = undefined)),
+    );
   }
 
   /** Oldest entry out first; a pending derivation is replaced by its result, or dropped if it fails. */
   remember(prefix: string, subkey: MaybePromise<AesGcmKey>): void {
     if (this.#cache.size >= SUBKEY_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(prefix, subkey);
-    if (subkey instanceof Promise) {
-      subkey.then(
-        (resolved) => this.#cache.get(prefix) === subkey && this.#cache.set(prefix, resolved),
-        () => this.#cache.get(prefix) === subkey && this.#cache.delete(prefix),
-      );
-    }
+    whenSettled(
+      subkey,
+      (resolved) => void (this.#cache.get(prefix) === subkey && this.#cache.set(prefix, resolved)),
+      () => void (this.#cache.get(prefix) === subkey && this.#cache.delete(prefix)),
+    );
   }
 
   /** How many subkeys of other prefixes are cached (the current one is not counted). */

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { isWhitespace, pairValue } from './cookie.js';
 import { COOKIE_BUDGET, MAX_CHUNKS, type Compiled, type SessionConfig } from './options.js';
 
 /** Bit of the plain `name` cookie in a layout mask; bits 0 to 4 are `name.0` to `name.4`. */
@@ -36,8 +37,6 @@ const SEMICOLON = 0x3b;
 const EQUALS = 0x3d;
 const DOT = 0x2e;
 const DIGIT_ZERO = 0x30;
-const DQUOTE = 0x22;
-const isWhitespace = (code: number): boolean => code === 0x20 || code === 0x09;
 
 /**
  * What `parseCookie(header)` gives for `name` and `name.0` … `name.4`, found in one scan without
@@ -90,17 +89,6 @@ function pairBit(header: string, name: string, at: number, end: number): number 
   }
   while (i < end && isWhitespace(header.charCodeAt(i))) i++;
   return i < end && header.charCodeAt(i) === EQUALS ? bit : 0;
-}
-
-/** A pair's value from `start` to `end`: whitespace trimmed, one pair of surrounding DQUOTEs removed. */
-function pairValue(header: string, start: number, end: number): string {
-  while (start < end && isWhitespace(header.charCodeAt(start))) start++;
-  while (end > start && isWhitespace(header.charCodeAt(end - 1))) end--;
-  if (end - start >= 2 && header.charCodeAt(start) === DQUOTE && header.charCodeAt(end - 1) === DQUOTE) {
-    start++;
-    end--;
-  }
-  return header.slice(start, end);
 }
 
 /** The value a request carried: plain, joined from chunks, `'malformed'`, or undefined for none. */

@@ -117,8 +117,23 @@ const SP = 0x20;
 const HTAB = 0x09;
 const DQUOTE = 0x22;
 
-function isWhitespace(code: number): boolean {
+/** Optional whitespace around cookie names and values (RFC 6265 §5.4: SP and HTAB). */
+export function isWhitespace(code: number): boolean {
   return code === SP || code === HTAB;
+}
+
+/**
+ * A pair's value from `header[start..end)`, as parseCookie returns it: whitespace trimmed, one pair
+ * of surrounding DQUOTEs removed (RFC 6265 §4.1.1). Shared with chunks.ts's single-name scan.
+ */
+export function pairValue(header: string, start: number, end: number): string {
+  while (start < end && isWhitespace(header.charCodeAt(start))) start++;
+  while (end > start && isWhitespace(header.charCodeAt(end - 1))) end--;
+  if (end - start >= 2 && header.charCodeAt(start) === DQUOTE && header.charCodeAt(end - 1) === DQUOTE) {
+    start++;
+    end--;
+  }
+  return header.slice(start, end);
 }
 
 /**
@@ -173,21 +188,7 @@ export function parseCookie(header: string | null | undefined): Map<string, stri
 
       if (nameEnd > nameStart) {
         const name = header.slice(nameStart, nameEnd);
-        if (!cookies.has(name)) {
-          let valueStart = eq + 1;
-          let valueEnd = end;
-          while (valueStart < valueEnd && isWhitespace(header.charCodeAt(valueStart))) valueStart++;
-          while (valueEnd > valueStart && isWhitespace(header.charCodeAt(valueEnd - 1))) valueEnd--;
-          if (
-            valueEnd - valueStart >= 2 &&
-            header.charCodeAt(valueStart) === DQUOTE &&
-            header.charCodeAt(valueEnd - 1) === DQUOTE
-          ) {
-            valueStart++;
-            valueEnd--;
-          }
-          cookies.set(name, header.slice(valueStart, valueEnd));
-        }
+        if (!cookies.has(name)) cookies.set(name, pairValue(header, eq + 1, end));
       }
     }
     // else: this pair has no "=" (the next "=" is in a later pair): skip it.

@@ -97,9 +97,9 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
     if (found?.value === undefined) return Promise.resolve(emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined));
     const context = storeContext(config, undefined);
     // The cookie store decodes straight into the request's session; other stores return their data.
-    const target = new Session();
     const direct = directCookieStore(config.store);
-    const loading = direct !== undefined ? direct.load(found.value, context, target) : config.store.load(found.value, context);
+    let target: Session | undefined;
+    const loading = direct === undefined ? config.store.load(found.value, context) : direct.load(found.value, context, (target = new Session()));
     if (isThenable(loading)) return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result, target, context.now));
     return Promise.resolve(stateOf(config, carried, found.used, loading, target, context.now));
   } catch (error) {
@@ -108,7 +108,7 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
 }
 
 /** The state of a request whose cookie the store loaded (into `target`, or its own map), or judged invalid. */
-function stateOf(config: SessionConfig, carried: number, used: number, loaded: unknown, target: Session, readAt: number): State {
+function stateOf(config: SessionConfig, carried: number, used: number, loaded: unknown, target: Session | undefined, readAt: number): State {
   const result = checkLoadResult(loaded);
   if (!result.ok) return emptyState(config, carried, result.reason);
   const { data, keyId = null, issuedAt = null, expiresAt = null } = result;
