@@ -91,7 +91,7 @@ export function createKeyring(keys: string | readonly KeyInput[]): Keyring {
     if (typeof id !== 'string' || !KEY_ID.test(id)) {
       throw new TypeError(`${where}.id: expected 1 to 16 characters from [A-Za-z0-9_-], got ${describe(id)}`);
     }
-    if (byId.has(id)) throw new TypeError(`${where}.id: expected a unique id, got ${JSON.stringify(id)} twice`);
+    if (byId.has(id)) throw new TypeError(`${where}.id: expected a unique id, got the id of keys[${[...byId.keys()].indexOf(id)}] again`);
     byId.set(id, Object.freeze({ id, secret: secretBytes(secret, typeof keys === 'string' ? where : `${where}.secret`) }));
   });
   const ring = new SealedSessionKeyring([...byId.keys()]);
