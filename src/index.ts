@@ -3,6 +3,7 @@
  * Runtimes without node:crypto get `sealed-session/web` through the package
  * `exports` conditions; both builds make byte-identical tokens.
  */
+import http from 'node:http';
 import { bindCore, bindDirectCore, type SealedSessionCore } from './core/api.js';
 import { nodeRuntime } from './crypto/node.js';
 import { bindSession, type SessionApi } from './session/bind.js';
@@ -11,7 +12,9 @@ export * from './shared.js';
 
 const direct = bindDirectCore(nodeRuntime);
 const core = bindCore(direct);
-const sessionApi = bindSession(core, direct);
+// Node refuses a request head over http.maxHeaderSize (431) before the app sees it: the session's
+// cookies must leave room under it, so defineSession reads it (it follows --max-http-header-size).
+const sessionApi = bindSession(core, direct, () => http.maxHeaderSize);
 
 /** {@inheritDoc SealedSessionCore.generateKey} */
 export const generateKey: SealedSessionCore['generateKey'] = core.generateKey;

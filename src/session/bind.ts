@@ -81,18 +81,21 @@ export interface SessionApi {
   memoryStore(options: MemoryStoreOptions): MemoryStore;
 }
 
-/** The session API on a build's core: the public one for stores' own methods, the direct one inside. */
-export function bindSession(core: SealedSessionCore, direct: DirectCore): SessionApi {
+/**
+ * The session API on a build's core: the public one for stores' own methods, the direct one inside.
+ * `headLimit` reads the runtime's request-head limit when a config is made (Node: http.maxHeaderSize).
+ */
+export function bindSession(core: SealedSessionCore, direct: DirectCore, headLimit?: () => number): SessionApi {
   const defaultStore = (keys: Keyring): SessionStore => makeCookieStore(core, direct, { keys });
   return Object.freeze({
-    defineSession: (options: SessionOptions | SessionConfig) => configure(options, defaultStore),
+    defineSession: (options: SessionOptions | SessionConfig) => configure(options, defaultStore, headLimit),
     // Not async functions themselves: one promise per call, not two (this is every request's path).
     readSession: (cookieHeader: string | null | undefined, options: SessionOptions | SessionConfig) => {
-      const config = resolve(options, defaultStore);
+      const config = resolve(options, defaultStore, headLimit);
       return config instanceof Promise ? config : readWith(cookieHeader, config);
     },
     commitSession: (state: SessionState, options: SessionOptions | SessionConfig) => {
-      const config = resolve(options, defaultStore);
+      const config = resolve(options, defaultStore, headLimit);
       return config instanceof Promise ? config : commitWith(state, config);
     },
     cookieStore: (options: CookieStoreOptions) => makeCookieStore(core, direct, options),
