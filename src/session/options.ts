@@ -177,6 +177,12 @@ export interface SessionOptions {
   readonly issuedAfter?: number | (() => number | undefined) | undefined;
   /** The clock, ms since the epoch; for tests. Default `Date.now`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * Where warnings go: a deployment mistake the library can see but that is not an error, such as a
+   * `secure` cookie served over plain HTTP to a host other than localhost (the browser drops it).
+   * Each is given once per config. Default `console.warn`.
+   */
+  readonly onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Resolved, validated session options: the result of `defineSession`. Frozen. */
@@ -195,6 +201,7 @@ export interface SessionConfig {
   readonly issuedAfter: number | (() => number | undefined) | undefined;
   readonly onInvalid: ((reason: SessionInvalidReason) => void) | undefined;
   readonly now: () => number;
+  readonly onWarning: (message: string) => void;
 }
 
 /** What requests need, computed at setup. Internal: kept out of the config object. */
@@ -229,7 +236,7 @@ const compiled = new WeakMap<SessionConfig, Compiled>();
 const resolved = new WeakMap<object, SessionConfig>();
 
 const OPTION_KEYS: readonly string[] = Object.freeze([
-  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'maxSize', 'clockSkew', 'issuedAfter', 'now',
+  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'maxSize', 'clockSkew', 'issuedAfter', 'now', 'onWarning',
 ]);
 const COOKIE_KEYS: readonly string[] = Object.freeze(['maxAge', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned']);
 
@@ -359,6 +366,7 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
     issuedAfter: issuedAfter as SessionConfig['issuedAfter'],
     onInvalid: onInvalid as SessionConfig['onInvalid'],
     now: now as SessionConfig['now'],
+    onWarning: resolveOnWarning(options.onWarning),
   });
   compiled.set(config, Object.freeze({
     suffix,
@@ -374,6 +382,12 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   }));
   store.validate?.(Object.freeze({ name, ttl }));
   return config;
+}
+
+function resolveOnWarning(onWarning: unknown): (message: string) => void {
+  if (onWarning === undefined) return (message) => console.warn(message);
+  if (typeof onWarning !== 'function') throw new TypeError(`options.onWarning: expected a function (message) => void, got ${describe(onWarning)}`);
+  return onWarning as (message: string) => void;
 }
 
 /**
