@@ -6,6 +6,7 @@
  */
 export { createKeyring } from './format/keyring.js';
 export { Session } from './session/session.js';
+export { checkTransport } from './session/transport.js';
 
 export type { Keyring, KeyInput } from './format/keyring.js';
 export type { SealOptions, UnsealOptions } from './core/options.js';

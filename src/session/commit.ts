@@ -50,8 +50,9 @@ export function commitWith(state: SessionState, config: SessionConfig): Promise<
     const changes = sessionChanges(internals.session);
     // Fast path, the common read-only request: nothing done, nothing due.
     if (changes === 0) {
-      if (!internals.loaded) return Promise.resolve([]);
       const compiledConfig = compiledOf(config);
+      // Nothing loaded: only cookies this config can never write (an earlier one's) go.
+      if (!internals.loaded) return Promise.resolve(expireLines(internals.carried & ~compiledConfig.writable, compiledConfig));
       if (internals.session.size > 0 && !internals.rotated && !rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt)) {
         return Promise.resolve(expireLines(internals.carried & ~internals.used, compiledConfig));
       }
@@ -89,7 +90,9 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
     // An emptied session needs no cookie: delete it (and its entry), whatever made it empty.
     // A new session that is still empty sends nothing, even over a rejected cookie: that cookie may
     // be valid on a server that already knows a newer key (a rolling deployment).
-    if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0) return [];
+    // Cookies this config can never write (an earlier configuration's) go in any case: they only
+    // make request heads larger, up to a size the server refuses (repair, not lock-out).
+    if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0) return expireLines(carried & ~compiledConfig.writable, compiledConfig);
     if (oldId !== undefined) return afterStore(store.destroy?.(oldId, context), () => expireLines(carried, compiledConfig));
     return expireLines(carried, compiledConfig);
   }
