@@ -7,6 +7,8 @@
 export { createKeyring } from './format/keyring.js';
 export { Session } from './session/session.js';
 export { storeConformance } from './session/conformance.js';
+export { revocableStore } from './session/revocation.js';
+export { StoreTimeoutError } from './session/store.js';
 
 export type { Keyring, KeyInput } from './format/keyring.js';
 export type { SealOptions, UnsealOptions } from './core/options.js';
@@ -28,3 +30,4 @@ export type {
 export type { CookieStoreOptions } from './session/cookie-store.js';
 export type { MemoryStore, MemoryStoreOptions } from './session/memory-store.js';
 export type { StoreCheck, StoreConformanceOptions } from './session/conformance.js';
+export type { Revocation } from './session/revocation.js';
