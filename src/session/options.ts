@@ -9,7 +9,7 @@ import { DEFAULT_TTL, MAX_CLOCK_SKEW, MAX_CONTEXT_BYTES } from '../format/token.
 import { describe } from '../format/describe.js';
 import type { Keyring } from '../format/keyring.js';
 import { serializeSetCookie, type SetCookieAttributes } from './cookie.js';
-import { checkStore, type SessionInvalidReason, type SessionStore } from './store.js';
+import { checkStore, DEFAULT_STORE_TIMEOUT, type SessionInvalidReason, type SessionStore } from './store.js';
 
 /** The longest cookie lifetime browsers keep: 400 days (RFC 6265bis §4.1.2.1, §4.1.2.2). */
 export const MAX_COOKIE_AGE = 400 * 24 * 60 * 60;
@@ -183,6 +183,12 @@ export interface SessionOptions {
    * Each is given once per config. Default `console.warn`.
    */
   readonly onWarning?: ((message: string) => void) | undefined;
+  /**
+   * Ms a store call (load, save, destroy) may take before the request fails with a
+   * `StoreTimeoutError`: a whole number from 1 to 2147483647, or `Infinity`. Default 5000. Applies
+   * to stores that answer with a promise; the built-in cookie store does no I/O and is not timed.
+   */
+  readonly storeTimeout?: number | undefined;
 }
 
 /** Resolved, validated session options: the result of `defineSession`. Frozen. */
@@ -202,6 +208,7 @@ export interface SessionConfig {
   readonly onInvalid: ((reason: SessionInvalidReason) => void) | undefined;
   readonly now: () => number;
   readonly onWarning: (message: string) => void;
+  readonly storeTimeout: number;
 }
 
 /** What requests need, computed at setup. Internal: kept out of the config object. */
@@ -236,7 +243,7 @@ const compiled = new WeakMap<SessionConfig, Compiled>();
 const resolved = new WeakMap<object, SessionConfig>();
 
 const OPTION_KEYS: readonly string[] = Object.freeze([
-  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'maxSize', 'clockSkew', 'issuedAfter', 'now', 'onWarning',
+  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'maxSize', 'clockSkew', 'issuedAfter', 'now', 'onWarning', 'storeTimeout',
 ]);
 const COOKIE_KEYS: readonly string[] = Object.freeze(['maxAge', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned']);
 
@@ -328,6 +335,11 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   }
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError(`options.now: expected a function returning ms since the epoch, got ${describe(now)}`);
+  const storeTimeout = options.storeTimeout ?? DEFAULT_STORE_TIMEOUT;
+  // 2^31-1: setTimeout fires at once for anything longer.
+  if (storeTimeout !== Infinity && (typeof storeTimeout !== 'number' || !Number.isInteger(storeTimeout) || storeTimeout < 1 || storeTimeout > 2 ** 31 - 1)) {
+    throw new RangeError(`options.storeTimeout: expected a whole number of ms from 1 to 2147483647 or Infinity, got ${describe(storeTimeout)}`);
+  }
 
   const cookieInput = checkRecord(options.cookie ?? {}, 'options.cookie', COOKIE_KEYS, 'cookie attributes');
   const cookie: SetCookieAttributes = Object.freeze(
@@ -367,6 +379,7 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
     onInvalid: onInvalid as SessionConfig['onInvalid'],
     now: now as SessionConfig['now'],
     onWarning: resolveOnWarning(options.onWarning),
+    storeTimeout: storeTimeout as number,
   });
   compiled.set(config, Object.freeze({
     suffix,
