@@ -25,8 +25,8 @@
  *
  * Bounded: BENCH_HTTP_ROUNDS (5) rounds of BENCH_HTTP_SECONDS (1) s per case after a 1 s warm-up,
  * about 2.5 minutes for all five frameworks. BENCH_HTTP_ONLY=fastify,koa runs some frameworks only.
- * BENCH_HTTP_PROFILE=<dir> starts the servers with `node --cpu-prof --cpu-prof-dir=<dir>` (profiles are
- * written when they exit); `node bench/profile-summary.ts <file.cpuprofile>` lists the hottest functions.
+ * BENCH_HTTP_PROFILE=<dir> starts the servers with `node --cpu-prof`, one folder per server under <dir>
+ * (written when they exit; the largest file is the main thread's, others are tsx's loader thread); `node bench/profile-summary.ts <file.cpuprofile>` lists the hottest functions.
  * Run: npm run bench:http (it builds dist/ first: the servers import the built package).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -222,7 +222,7 @@ interface Server {
 }
 
 async function startServer(framework: Framework, variant: string): Promise<Server> {
-  const execArgv = [...process.execArgv, ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${framework}-${variant.replace(/\W/g, '')}.cpuprofile`])];
+  const execArgv = [...process.execArgv, ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${framework}-${variant.replace(/\W/g, '')}`])];
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--server', framework, variant], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   let reply: { resolve: (message: ServerMessage) => void; reject: (error: Error) => void } | undefined;
   child.on('message', (message: ServerMessage) => reply?.resolve(message));

@@ -1,0 +1,151 @@
+/**
+ * A bounded cache of tokens the core has opened and judged valid, so the cookie store can answer a
+ * repeat read without decrypting again. A browser sends the same cookie on every request until the
+ * server sends a new one; under load, opening it (OpenSSL context set-up per token on node:crypto,
+ * thread-pool round trips on WebCrypto) was the largest cost of a read (docs/performance.md).
+ *
+ * What makes it safe (SECURITY.md, "The verified-token cache", argues each point):
+ * - only a token that authenticated and passed every check is admitted (`admit` takes a success);
+ * - an entry answers only the exact token (compared in full, without data-dependent branches), the
+ *   same context (cookie name) and the same keyring object;
+ * - issue time, `issuedAfter` and expiry are judged again on every hit, with the request's clock,
+ *   skew and `issuedAfter`, exactly as the core judges them (core/result.ts judge); an entry that
+ *   fails is dropped and the token goes through the core, which gives the reason;
+ * - memory is bounded in entries and in characters; the oldest entries go first.
+ *
+ * @module
+ */
+import type { Keyring } from '../format/keyring.js';
+import type { StoreContext, StoreLoadSuccess } from './store.js';
+
+/** Entries kept at most. */
+export const TOKEN_CACHE_ENTRIES = 1024;
+/** Token characters kept at most over all entries (each entry's data is about as large again). */
+export const TOKEN_CACHE_CHARS = 1 << 20;
+/**
+ * The lookup key: the token's last characters, which encode its authentication tag (the GCM tag of
+ * a sealed token, the HMAC of a signed one: format/token.ts). Not the whole token: a Map compares a
+ * key with what it finds with an early exit, so timing could at most tell someone which tags are
+ * cached, and a tag alone opens nothing; the whole token is then compared without an early exit.
+ */
+const KEY_CHARS = 22;
+
+const mapSet = Map.prototype.set;
+
+interface Entry {
+  readonly token: string;
+  readonly context: string;
+  readonly keys: Keyring;
+  /** The data, flat: key, value, key, value… */
+  readonly entries: readonly string[];
+  readonly keyId: string | null;
+  /** Ms since the epoch, whole seconds (the token's). */
+  readonly issuedAt: number;
+  readonly expiresAt: number | null;
+  readonly rotated: boolean;
+}
+
+/** The cache of one cookie store; see the module's description. */
+export class TokenCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+  readonly #maxChars: number;
+  #chars = 0;
+
+  constructor(maxEntries: number = TOKEN_CACHE_ENTRIES, maxChars: number = TOKEN_CACHE_CHARS) {
+    this.#maxEntries = maxEntries;
+    this.#maxChars = maxChars;
+  }
+
+  /** Entries held now (for tests and diagnostics). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Token characters held now. */
+  get chars(): number {
+    return this.#chars;
+  }
+
+  /**
+   * The cached result for `token` under `context` and `keys`, its data copied into `into`; or
+   * undefined (then open the token with the core). Never answers for a token the core would reject
+   * at this request's clock, skew and `issuedAfter`.
+   */
+  get(token: string, context: StoreContext, keys: Keyring, into: Map<string, string>): StoreLoadSuccess | undefined {
+    if (token.length < KEY_CHARS) return undefined;
+    const key = token.slice(-KEY_CHARS);
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.keys !== keys || entry.context !== context.name || !sameToken(entry.token, token)) return undefined;
+    if (!stillValid(entry, context)) {
+      this.#delete(key, entry);
+      return undefined;
+    }
+    const { entries } = entry;
+    // Map.prototype.set: the core fills the session the same way, so the session's own set (which
+    // marks it changed) is not called; the session layer marks it loaded afterwards.
+    for (let i = 0; i < entries.length; i += 2) mapSet.call(into, entries[i], entries[i + 1]);
+    return { ok: true, data: into, keyId: entry.keyId, issuedAt: entry.issuedAt, expiresAt: entry.expiresAt, rotated: entry.rotated };
+  }
+
+  /**
+   * Keeps a token the core has just opened and judged valid (`result` is its success). Call it before
+   * the data is handed to anyone who could change it: the entries are copied now.
+   */
+  admit(token: string, context: StoreContext, keys: Keyring, result: StoreLoadSuccess): void {
+    const { issuedAt } = result;
+    if (token.length < KEY_CHARS || token.length > this.#maxChars || typeof issuedAt !== 'number') return;
+    const entries: string[] = [];
+    for (const [name, value] of result.data) entries.push(name, value);
+    const key = token.slice(-KEY_CHARS);
+    const previous = this.#entries.get(key);
+    if (previous !== undefined) this.#delete(key, previous);
+    this.#entries.set(key, {
+      token,
+      context: context.name,
+      keys,
+      entries,
+      keyId: result.keyId ?? null,
+      issuedAt,
+      expiresAt: result.expiresAt ?? null,
+      rotated: result.rotated === true,
+    });
+    this.#chars += token.length;
+    // Oldest first: a Map iterates in insertion order.
+    for (const [oldKey, oldEntry] of this.#entries) {
+      if (this.#entries.size <= this.#maxEntries && this.#chars <= this.#maxChars) break;
+      this.#delete(oldKey, oldEntry);
+    }
+  }
+
+  #delete(key: string, entry: Entry): void {
+    this.#entries.delete(key);
+    this.#chars -= entry.token.length;
+  }
+}
+
+/**
+ * The checks of the core's `judge` that depend on the request rather than the token, with the same
+ * boundaries: not issued in the future beyond the skew, not issued in a second before `issuedAfter`,
+ * not expired beyond the skew. A value the core would refuse as an option (not a number) misses.
+ */
+function stillValid(entry: Entry, context: StoreContext): boolean {
+  const { now, clockSkew, issuedAfter } = context;
+  if (typeof now !== 'number' || typeof clockSkew !== 'number' || !(now >= 0) || !(clockSkew >= 0)) return false;
+  if (issuedAfter !== undefined && (typeof issuedAfter !== 'number' || Number.isNaN(issuedAfter))) return false;
+  const skewMs = clockSkew * 1000;
+  if (entry.issuedAt > now + skewMs) return false;
+  if (issuedAfter !== undefined && entry.issuedAt / 1000 < Math.floor(issuedAfter / 1000)) return false;
+  return entry.expiresAt === null || entry.expiresAt + skewMs >= now;
+}
+
+/**
+ * Whether two strings are equal, without a branch on their characters: the time depends on the
+ * lengths only. Tokens are ASCII (`ss1.` and base64url), so comparing code units compares them.
+ */
+function sameToken(cached: string, token: string): boolean {
+  if (cached.length !== token.length) return false;
+  let difference = 0;
+  for (let i = 0; i < cached.length; i++) difference |= cached.charCodeAt(i) ^ token.charCodeAt(i);
+  return difference === 0;
+}
