@@ -6,8 +6,8 @@
  *
  * What makes it safe (SECURITY.md, "The verified-token cache", argues each point):
  * - only a token that authenticated and passed every check is admitted (`admit` takes a success);
- * - an entry answers only the exact token (compared in full, without data-dependent branches), the
- *   same context (cookie name) and the same keyring object;
+ * - an entry answers only the exact token (looked up by its tag characters, then compared in full),
+ *   the same context (cookie name) and the same keyring object;
  * - issue time, `issuedAfter` and expiry are judged again on every hit, with the request's clock,
  *   skew and `issuedAfter`, exactly as the core judges them (core/result.ts judge); an entry that
  *   fails is dropped and the token goes through the core, which gives the reason;
@@ -24,9 +24,9 @@ export const TOKEN_CACHE_ENTRIES = 1024;
 export const TOKEN_CACHE_CHARS = 1 << 20;
 /**
  * The lookup key: the token's last characters, which encode its authentication tag (the GCM tag of
- * a sealed token, the HMAC of a signed one: format/token.ts). Not the whole token: a Map compares a
- * key with what it finds with an early exit, so timing could at most tell someone which tags are
- * cached, and a tag alone opens nothing; the whole token is then compared without an early exit.
+ * a sealed token, the HMAC of a signed one: format/token.ts), 128 bits or more of a value that
+ * exists only in that cookie. Only a request that presents these exact characters reaches the
+ * comparison of the whole token (SECURITY.md, "The verified-token cache", point 5).
  */
 const KEY_CHARS = 22;
 
@@ -76,7 +76,8 @@ export class TokenCache {
     if (token.length < KEY_CHARS) return undefined;
     const key = token.slice(-KEY_CHARS);
     const entry = this.#entries.get(key);
-    if (entry === undefined || entry.keys !== keys || entry.context !== context.name || !sameToken(entry.token, token)) return undefined;
+    // `===` may stop at the first difference; reaching it takes the tag characters themselves.
+    if (entry === undefined || entry.token !== token || entry.keys !== keys || entry.context !== context.name) return undefined;
     if (!stillValid(entry, context)) {
       this.#delete(key, entry);
       return undefined;
@@ -97,11 +98,12 @@ export class TokenCache {
     if (token.length < KEY_CHARS || token.length > this.#maxChars || typeof issuedAt !== 'number') return;
     const entries: string[] = [];
     for (const [name, value] of result.data) entries.push(name, value);
-    const key = token.slice(-KEY_CHARS);
+    const own = detached(token);
+    const key = own.slice(-KEY_CHARS);
     const previous = this.#entries.get(key);
     if (previous !== undefined) this.#delete(key, previous);
     this.#entries.set(key, {
-      token,
+      token: own,
       context: context.name,
       keys,
       entries,
@@ -140,12 +142,11 @@ function stillValid(entry: Entry, context: StoreContext): boolean {
 }
 
 /**
- * Whether two strings are equal, without a branch on their characters: the time depends on the
- * lengths only. Tokens are ASCII (`ss1.` and base64url), so comparing code units compares them.
+ * A copy of `text` that does not keep alive the string it was cut from. The token is a slice of the
+ * request's whole Cookie header, and V8 may represent a slice as a view of its parent; kept as is,
+ * each entry could hold up to 16 KiB of header instead of its own characters. Concatenation makes
+ * V8 copy the characters into a new string (flattened on first use), of which the slice is a view.
  */
-function sameToken(cached: string, token: string): boolean {
-  if (cached.length !== token.length) return false;
-  let difference = 0;
-  for (let i = 0; i < cached.length; i++) difference |= cached.charCodeAt(i) ^ token.charCodeAt(i);
-  return difference === 0;
+function detached(text: string): string {
+  return (text + ' ').slice(0, -1);
 }
