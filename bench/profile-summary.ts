@@ -1,5 +1,5 @@
 /**
- * Summarises a V8 CPU profile (`node --cpu-prof`, as bench/http-peers.ts writes with
+ * Summarises a V8 CPU profile (`node --cpu-prof`, as bench/http.ts writes with
  * BENCH_HTTP_PROFILE): the functions with the most self time, and the self time by where the code
  * lives (this library's dist/, each package under node_modules, Node's internals, native/GC).
  * Run: node bench/profile-summary.ts <file.cpuprofile> [top=25]   (or tsx on Node 20)

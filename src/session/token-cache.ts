@@ -30,6 +30,15 @@ export const TOKEN_CACHE_CHARS = 1 << 20;
  */
 const KEY_CHARS = 22;
 
+/**
+ * Slots of the "seen once" filter. A token is admitted the second time it is verified, not the
+ * first: a token seen once (a new visitor, or every request of a session that is written on each
+ * request, whose next cookie is always new) would cost a copy and an entry that is never hit, and
+ * the garbage collector more as entries age out. The filter holds a 30-bit fingerprint per slot, in
+ * a typed array: no allocation. A collision only admits a verified token one sighting early.
+ */
+const SEEN_SLOTS = 4096;
+
 const mapSet = Map.prototype.set;
 
 interface Entry {
@@ -50,6 +59,7 @@ export class TokenCache {
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
   readonly #maxChars: number;
+  readonly #seen = new Int32Array(SEEN_SLOTS);
   #chars = 0;
 
   constructor(maxEntries: number = TOKEN_CACHE_ENTRIES, maxChars: number = TOKEN_CACHE_CHARS) {
@@ -90,12 +100,13 @@ export class TokenCache {
   }
 
   /**
-   * Keeps a token the core has just opened and judged valid (`result` is its success). Call it before
-   * the data is handed to anyone who could change it: the entries are copied now.
+   * Offers a token the core has just opened and judged valid (`result` is its success); it is kept
+   * from its second offer on (see SEEN_SLOTS). Call it before the data is handed to anyone who could
+   * change it: the entries are copied now.
    */
   admit(token: string, context: StoreContext, keys: Keyring, result: StoreLoadSuccess): void {
     const { issuedAt } = result;
-    if (token.length < KEY_CHARS || token.length > this.#maxChars || typeof issuedAt !== 'number') return;
+    if (token.length < KEY_CHARS || token.length > this.#maxChars || typeof issuedAt !== 'number' || !this.#seenBefore(token)) return;
     const entries: string[] = [];
     for (const [name, value] of result.data) entries.push(name, value);
     const own = detached(token);
@@ -112,12 +123,24 @@ export class TokenCache {
       expiresAt: result.expiresAt ?? null,
       rotated: result.rotated === true,
     });
-    this.#chars += token.length;
+    this.#chars += own.length;
     // Oldest first: a Map iterates in insertion order.
-    for (const [oldKey, oldEntry] of this.#entries) {
-      if (this.#entries.size <= this.#maxEntries && this.#chars <= this.#maxChars) break;
-      this.#delete(oldKey, oldEntry);
+    while (this.#entries.size > this.#maxEntries || this.#chars > this.#maxChars) {
+      const oldKey = this.#entries.keys().next().value!;
+      this.#delete(oldKey, this.#entries.get(oldKey)!);
     }
+  }
+
+  /** Whether the filter has seen this token's tag characters already; records them if not. */
+  #seenBefore(token: string): boolean {
+    const end = token.length;
+    // Tag characters only (the last one may carry padding bits): base64url, 6 bits of MAC each.
+    const slot = ((token.charCodeAt(end - 3) << 6) ^ token.charCodeAt(end - 4)) & (SEEN_SLOTS - 1);
+    let fingerprint = 0;
+    for (let i = 5; i <= 10; i++) fingerprint = (fingerprint << 5) ^ token.charCodeAt(end - i);
+    if (this.#seen[slot] === fingerprint) return true;
+    this.#seen[slot] = fingerprint;
+    return false;
   }
 
   #delete(key: string, entry: Entry): void {

@@ -33,11 +33,38 @@ function flip(token: string, at: number): string {
   return token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
 }
 
+/** Offers a token twice: the cache keeps a token from its second offer on. */
+function admitNow(cache: TokenCache, token: string, context: StoreContext, ring: typeof keys, result: StoreLoadSuccess): void {
+  cache.admit(token, context, ring, result);
+  cache.admit(token, context, ring, result);
+}
+
 describe('TokenCache', () => {
-  test('a hit copies the data into the target and returns the metadata the core gave', async () => {
+  test('a token is kept from its second offer on, not its first', async () => {
     const cache = new TokenCache();
     const { token, result } = await opened();
     cache.admit(token, contextAt(T0), keys, result);
+    assert.equal(cache.get(token, contextAt(T0), keys, new Map()), undefined);
+    assert.equal(cache.size, 0);
+    cache.admit(token, contextAt(T0), keys, result);
+    assert.ok(cache.get(token, contextAt(T0), keys, new Map()) !== undefined);
+  });
+
+  test('tokens offered once each (a stream of new cookies) take no entries', async () => {
+    const cache = new TokenCache();
+    const { result } = await opened();
+    // Distinct tag characters per token, as real tokens have: 2000 of them, each offered once. (A
+    // fingerprint collision would admit one early, which is harmless; with these fixed inputs, few.)
+    const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const tag = (i: number) => Array.from({ length: 20 }, (_, d) => digits[(i * (d + 7) + (i >> ((d % 4) * 3))) & 63]).join('') + 'AA';
+    for (let i = 0; i < 2000; i++) cache.admit(`ss1.${'A'.repeat(120)}${tag(i)}`, contextAt(T0), keys, result);
+    assert.ok(cache.size <= 20, `${cache.size} entries`);
+  });
+
+  test('a hit copies the data into the target and returns the metadata the core gave', async () => {
+    const cache = new TokenCache();
+    const { token, result } = await opened();
+    admitNow(cache, token, contextAt(T0), keys, result);
     const into = new Map<string, string>();
     const hit = cache.get(token, contextAt(T0 + 1000), keys, into);
     assert.ok(hit !== undefined);
@@ -56,7 +83,7 @@ describe('TokenCache', () => {
     const secret = generateKey();
     const ring = createKeyring(secret);
     const { token, result } = await opened({ ring });
-    cache.admit(token, contextAt(T0), ring, result);
+    admitNow(cache, token, contextAt(T0), ring, result);
     assert.equal(cache.get(token, contextAt(T0, { name: 'other' }), ring, new Map()), undefined);
     assert.equal(cache.get(token, contextAt(T0), otherKeys, new Map()), undefined);
     // The same secret in another keyring object: still a miss (identity, not contents).
@@ -67,7 +94,7 @@ describe('TokenCache', () => {
   test('a token that differs anywhere misses, also one with the same tag characters', async () => {
     const cache = new TokenCache();
     const { token, result } = await opened();
-    cache.admit(token, contextAt(T0), keys, result);
+    admitNow(cache, token, contextAt(T0), keys, result);
     for (const at of [0, 4, 10, token.length - 23, token.length - 1]) {
       assert.equal(cache.get(flip(token, at), contextAt(T0), keys, new Map()), undefined, `flipped at ${at}`);
     }
@@ -79,7 +106,7 @@ describe('TokenCache', () => {
   test('expiry is judged on every hit with the core boundary (expiresAt + skew >= now), and an expired entry is dropped', async () => {
     const cache = new TokenCache();
     const { token, result } = await opened({ ttl: 60 });
-    cache.admit(token, contextAt(T0), keys, result);
+    admitNow(cache, token, contextAt(T0), keys, result);
     const expiresAt = T0 + 60_000;
     assert.ok(cache.get(token, contextAt(expiresAt), keys, new Map()) !== undefined);
     assert.ok(cache.get(token, contextAt(expiresAt + 5000, { clockSkew: 5 }), keys, new Map()) !== undefined);
@@ -93,7 +120,7 @@ describe('TokenCache', () => {
   test('issuedAfter and issue times in the future are judged on every hit', async () => {
     const cache = new TokenCache();
     const { token, result } = await opened({ now: T0 + 10_000 });
-    const admit = () => cache.admit(token, contextAt(T0 + 10_000), keys, result);
+    const admit = () => admitNow(cache, token, contextAt(T0 + 10_000), keys, result);
     admit();
     // Same second as issuedAfter: kept (the core's one-second granularity); a later second: revoked.
     assert.ok(cache.get(token, contextAt(T0 + 10_000, { issuedAfter: T0 + 10_999 }), keys, new Map()) !== undefined);
@@ -120,7 +147,7 @@ describe('TokenCache', () => {
         fc.option(fc.integer({ min: -5_000, max: 5_000 }), { nil: undefined }),
         async (offset, clockSkew, cutoff) => {
           const cache = new TokenCache();
-          cache.admit(token, contextAt(issued), keys, first);
+          admitNow(cache, token, contextAt(issued), keys, first);
           const now = issued + offset;
           const issuedAfter = cutoff === undefined ? undefined : issued + cutoff;
           const into = new Map<string, string>();
@@ -142,18 +169,18 @@ describe('TokenCache', () => {
     // Distinct tokens of realistic length; admit only looks at the token string and the result.
     const tokenFor = (i: number, length = 100) => `ss1.${String(i).padStart(length - 4 - 22, '0')}${String(i).padStart(22, 'x')}`;
     const byEntries = new TokenCache(8, 1 << 20);
-    for (let i = 0; i < 20; i++) byEntries.admit(tokenFor(i), contextAt(T0), keys, result);
+    for (let i = 0; i < 20; i++) admitNow(byEntries, tokenFor(i), contextAt(T0), keys, result);
     assert.equal(byEntries.size, 8);
     assert.equal(byEntries.get(tokenFor(11), contextAt(T0), keys, new Map()), undefined);
     assert.ok(byEntries.get(tokenFor(12), contextAt(T0), keys, new Map()) !== undefined);
     assert.ok(byEntries.get(tokenFor(19), contextAt(T0), keys, new Map()) !== undefined);
 
     const byChars = new TokenCache(1000, 1000);
-    for (let i = 0; i < 50; i++) byChars.admit(tokenFor(i, 300), contextAt(T0), keys, result);
+    for (let i = 0; i < 50; i++) admitNow(byChars, tokenFor(i, 300), contextAt(T0), keys, result);
     assert.equal(byChars.size, 3);
     assert.ok(byChars.chars <= 1000);
     // A token longer than the whole budget is not kept at all.
-    byChars.admit(tokenFor(99, 1001), contextAt(T0), keys, result);
+    admitNow(byChars, tokenFor(99, 1001), contextAt(T0), keys, result);
     assert.equal(byChars.get(tokenFor(99, 1001), contextAt(T0), keys, new Map()), undefined);
     assert.equal(byChars.size, 3);
 
