@@ -8,13 +8,18 @@
  *
  * A failure names the Markdown file and the line in it, e.g. `docs/api.md:42:7 TS2304: Cannot find
  * name 'keys'`: a block must be complete code, with its imports.
+ *
+ * One exception: a block that shows a file of an app the tests build and run (an integration
+ * suite's Next.js or SvelteKit app, whose imports resolve only inside that suite) is preceded by
+ * `<!-- file: integration/<suite>/<path> -->` on the line before its fence. It is then not
+ * type-checked here: it must equal that file, which its own suite compiles and runs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,6 +44,8 @@ interface CodeBlock {
   readonly indent: number;
   readonly language: string;
   readonly code: string;
+  /** The repository file this block shows verbatim, from a `<!-- file: path -->` line before the fence. */
+  readonly shows?: string;
 }
 
 /** The Markdown files whose code is checked: README.md and every *.md under docs/, sorted. */
@@ -74,14 +81,17 @@ function extractBlocks(file: string, markdown: string): CodeBlock[] {
       if (line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === '') break;
       body.push(line.startsWith(indent) ? line.slice(indent.length) : line.trimStart());
     }
-    blocks.push({ file, line: i + 2, indent: indent.length, language: info.toLowerCase(), code: body.join('\n') });
+    const shows = /^\s*<!--\s*file:\s*(\S+)\s*-->\s*$/.exec(lines[i - 1] ?? '')?.[1];
+    const block = { file, line: i + 2, indent: indent.length, language: info.toLowerCase(), code: body.join('\n') };
+    blocks.push(shows === undefined ? block : { ...block, shows });
     i = j;
   }
   return blocks;
 }
 
 const allBlocks = markdownFiles().flatMap((file) => extractBlocks(file, readFileSync(join(root, file), 'utf8')));
-const codeBlocks = allBlocks.filter((block) => block.language in CODE_LANGUAGES);
+const codeBlocks = allBlocks.filter((block) => block.language in CODE_LANGUAGES && block.shows === undefined);
+const fileBlocks = allBlocks.filter((block) => block.shows !== undefined);
 
 test('the extractor finds fences with their lines, indented ones included, and no other text', () => {
   const markdown = ['# t', '```ts', 'const a = 1;', '```', 'text', '- item', '', '  ```sh', '  echo hi', '  ```', '````js', 'x()', '````'].join('\n');
@@ -90,6 +100,21 @@ test('the extractor finds fences with their lines, indented ones included, and n
     { file: 'x.md', line: 9, indent: 2, language: 'sh', code: 'echo hi' },
     { file: 'x.md', line: 12, indent: 0, language: 'js', code: 'x()' },
   ]);
+});
+
+test('the extractor reads a `<!-- file: path -->` line before a fence as the file the block shows', () => {
+  const markdown = ['<!-- file: integration/app/page.ts -->', '```ts', 'export {};', '```'].join('\n');
+  assert.deepEqual(extractBlocks('x.md', markdown), [{ file: 'x.md', line: 3, indent: 0, language: 'ts', code: 'export {};', shows: 'integration/app/page.ts' }]);
+});
+
+test('every block marked `<!-- file: path -->` equals that file', () => {
+  for (const block of fileBlocks) {
+    const where = `${block.file}:${block.line}`;
+    const path = join(root, block.shows!);
+    assert.ok(!relative(root, path).startsWith('..'), `${where}: ${block.shows} is outside the repository`);
+    assert.ok(existsSync(path), `${where}: the block shows ${block.shows}, which does not exist`);
+    assert.equal(block.code.trimEnd(), readFileSync(path, 'utf8').trimEnd(), `${where}: the block differs from ${block.shows}`);
+  }
 });
 
 test('README.md and the docs pages hold code blocks to check', () => {
