@@ -6,7 +6,6 @@
  */
 export { createKeyring } from './format/keyring.js';
 export { Session } from './session/session.js';
-export { storeConformance } from './session/conformance.js';
 
 export type { Keyring, KeyInput } from './format/keyring.js';
 export type { SealOptions, UnsealOptions } from './core/options.js';
@@ -27,4 +26,3 @@ export type {
 } from './session/store.js';
 export type { CookieStoreOptions } from './session/cookie-store.js';
 export type { MemoryStore, MemoryStoreOptions } from './session/memory-store.js';
-export type { StoreCheck, StoreConformanceOptions } from './session/conformance.js';

@@ -91,7 +91,7 @@ export function createKeyring(keys: string | readonly KeyInput[]): Keyring {
     if (typeof id !== 'string' || !KEY_ID.test(id)) {
       throw new TypeError(`${where}.id: expected 1 to 16 characters from [A-Za-z0-9_-], got ${describe(id)}`);
     }
-    if (byId.has(id)) throw new TypeError(`${where}.id: expected a unique id, got ${JSON.stringify(id)} twice`);
+    if (byId.has(id)) throw new TypeError(`${where}.id: expected a unique id, got the id of keys[${[...byId.keys()].indexOf(id)}] again`);
     byId.set(id, Object.freeze({ id, secret: secretBytes(secret, typeof keys === 'string' ? where : `${where}.secret`) }));
   });
   const ring = new SealedSessionKeyring([...byId.keys()]);
@@ -107,12 +107,24 @@ function checkKeyList(keys: unknown): readonly KeyInput[] {
   return keys;
 }
 
+/** The getter of %TypedArray%.prototype[Symbol.toStringTag]: a view's [[TypedArrayName]], undefined for anything else. */
+const TYPED_ARRAY_NAME = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!;
+
+/**
+ * A brand check, not `instanceof Uint8Array`: a secret may come from another realm (a `vm` context
+ * such as Next.js's edge sandbox, whose TextEncoder or Buffer belong to the host), and instanceof is
+ * false for those. Buffers pass too: their [[TypedArrayName]] is Uint8Array.
+ */
+function isUint8Array(value: unknown): value is Uint8Array {
+  return TYPED_ARRAY_NAME.call(value) === 'Uint8Array';
+}
+
 function secretBytes(secret: unknown, where: string): Uint8Array {
   let bytes: Uint8Array;
   if (typeof secret === 'string') {
     if (!isWellFormed(secret)) throw new TypeError(`${where}: expected a well-formed Unicode string, got one with a lone surrogate`);
     bytes = utf8Encoder.encode(secret);
-  } else if (secret instanceof Uint8Array) {
+  } else if (isUint8Array(secret)) {
     bytes = new Uint8Array(secret); // a copy: later changes to the caller's array must not change the key
   } else {
     // Never echo a secret: describe only its type.

@@ -146,7 +146,7 @@ export function layOut(value: string, config: SessionConfig, compiledConfig: Com
   if (count > config.maxChunks) {
     const limit = config.maxChunks === 1 ? plainCapacity : config.maxChunks * chunkCapacity - 2;
     throw new RangeError(
-      `session cookie ${JSON.stringify(config.name)}: expected a stored value of at most ${limit} characters ` +
+      `session cookie: expected a stored value of at most ${limit} characters ` +
         `(maxChunks ${config.maxChunks} × ${COOKIE_BUDGET}-character cookies), got ${value.length}; ` +
         `keep less in the session, raise options.maxChunks (at most ${MAX_CHUNKS}) or use a server-side store`,
     );

@@ -42,8 +42,8 @@ export function commitWith(state: SessionState, config: SessionConfig): Promise<
     if (internals.committed) throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
     if (config.name !== internals.config.name || !sameStore(config, internals.config)) {
       throw new TypeError(
-        `options: expected the session options readSession() was given (name ${JSON.stringify(internals.config.name)}), ` +
-          `got ones for ${JSON.stringify(config.name)}${config.name === internals.config.name ? ' with another store' : ''}`,
+        `options: expected the session options readSession() was given, got ones ` +
+          `${config.name === internals.config.name ? 'with another store' : 'for another cookie name'}`,
       );
     }
     internals.committed = true;

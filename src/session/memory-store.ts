@@ -45,8 +45,7 @@ const DEFAULT_MAX_ENTRIES = 10_000;
 
 /** memoryStore on a given core. Validates the options at once. */
 export function makeMemoryStore(core: DirectCore, options: MemoryStoreOptions): MemoryStore {
-  checkRecord(options, 'memoryStore options', ['keys', 'maxEntries'], '{ keys, maxEntries? }');
-  const { keys, maxEntries = DEFAULT_MAX_ENTRIES } = options;
+  const { keys, maxEntries = DEFAULT_MAX_ENTRIES } = checkRecord(options, 'memoryStore options', ['keys', 'maxEntries'], '{ keys, maxEntries? }') as unknown as MemoryStoreOptions;
   keyringState(keys);
   if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     throw new RangeError(`memoryStore options.maxEntries: expected a whole number from 1, got ${describe(maxEntries)}`);

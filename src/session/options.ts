@@ -310,16 +310,27 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   return config;
 }
 
-/** Checks an options object: an object, and no key outside `keys` (shared by the stores' options). */
+/**
+ * Checks an options object (an object, and no key outside `keys`; shared by the stores' options) and
+ * returns a null-prototype copy of its own properties, which is all the caller may read. Read through
+ * the prototype chain, a polluted `Object.prototype` (a `__proto__` key merged from JSON somewhere in
+ * the app) would supply options nobody wrote: `signed: true` sends the data in clear, `domain`,
+ * `sameSite: 'none'` or `httpOnly: false` weaken the cookie. Each option is read once, here.
+ */
 export function checkRecord(value: unknown, where: string, keys: readonly string[], shape: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${where}: expected an object with ${shape}, got ${describe(value)}`);
   }
-  // Unknown keys are typos (`httponly`, `maxage`) that would silently weaken the cookie.
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw new TypeError(`${where}: expected only the keys ${keys.join(', ')}, got ${JSON.stringify(key.slice(0, 40))}`);
-  }
-  return value as Record<string, unknown>;
+  const own: Record<string, unknown> = Object.create(null);
+  // Unknown keys are typos (`httponly`, `maxage`) that would silently weaken the cookie. The key is
+  // not shown (SECURITY.md, error messages): it may be a secret passed in the wrong place.
+  Object.keys(value).forEach((key, index) => {
+    if (!keys.includes(key)) {
+      throw new TypeError(`${where}: expected only the keys ${keys.join(', ')}, got an unknown key (own key #${index + 1}, ${describe(key)})`);
+    }
+    own[key] = (value as Record<string, unknown>)[key];
+  });
+  return own;
 }
 
 function resolveStore(store: unknown, keys: unknown, makeDefaultStore: DefaultStoreFactory | undefined): SessionStore {

@@ -164,8 +164,9 @@ test('every code block in README.md and docs/**/*.md type-checks as consumer cod
       writeFileSync(join(dir, 'blocks', name), block.code);
     });
 
-    const tsc = join(root, 'node_modules/.bin/tsc');
-    const result = spawnSync(tsc, ['-p', dir, '--pretty', 'false'], { encoding: 'utf8', cwd: dir });
+    // The project's own TypeScript, by path: node_modules/.bin/tsc may be another installed copy.
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const result = spawnSync(process.execPath, [tsc, '-p', dir, '--pretty', 'false'], { encoding: 'utf8', cwd: dir });
     const output = `${result.stdout}${result.stderr}`;
     // Map every diagnostic back to the Markdown: blocks/blockNNN.ts(line,col) -> file.md:line:col.
     const located = output.replace(/(?:^|\n)blocks\/(block\d{3}\.[jt]sx?)\((\d+),(\d+)\)/g, (whole, name: string, line: string, col: string) => {

@@ -37,7 +37,7 @@ test('ids: 1 to 16 characters of [A-Za-z0-9_-], unique', () => {
     [[{ id: 'a'.repeat(17), secret: SECRET_A }], /keys\[0\]\.id: expected 1 to 16 characters/, 'TypeError'],
     [[{ id: 'a.b', secret: SECRET_A }], /got a string of length 3/, 'TypeError'],
     [[{ id: 7, secret: SECRET_A }], /got number 7/, 'TypeError'],
-    [[{ id: 'a', secret: SECRET_A }, { id: 'a', secret: SECRET_B }], /keys\[1\]\.id: expected a unique id, got "a" twice/, 'TypeError'],
+    [[{ id: 'a', secret: SECRET_A }, { id: 'a', secret: SECRET_B }], /keys\[1\]\.id: expected a unique id, got the id of keys\[0\] again/, 'TypeError'],
     [[null], /keys\[0\]: expected an object \{ id, secret \}, got null/, 'TypeError'],
     [[{ id: 'a', secret: 42 }], /keys\[0\]\.secret: expected a string or a Uint8Array, got number/, 'TypeError'],
     [{ id: 'a', secret: SECRET_A }, /keys: expected a secret string or an array of \{ id, secret \}, got an object/, 'TypeError'],

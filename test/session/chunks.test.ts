@@ -113,7 +113,7 @@ describe('chunking: the layout', () => {
     const { config } = rawConfig();
     const { limit } = limits(config);
     await assertError(() => write(config, new Jar(), value(limit + 1)), RangeError,
-      new RegExp(`^session cookie "__Host-s": expected a stored value of at most ${limit} characters \\(maxChunks 3 × 4096-character cookies\\), got ${limit + 1}; `));
+      new RegExp(`^session cookie: expected a stored value of at most ${limit} characters \\(maxChunks 3 × 4096-character cookies\\), got ${limit + 1}; `));
     const single = rawConfig({ maxChunks: 1 }).config;
     const { plainCapacity } = limits(single);
     await assertError(() => write(single, new Jar(), value(plainCapacity + 1)), RangeError, `at most ${plainCapacity} characters (maxChunks 1`);

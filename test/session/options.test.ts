@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { commitSession, cookieStore, defineSession, memoryStore, readSession, type SessionOptions } from '../../src/index.js';
 import { COOKIE_BUDGET, MAX_COOKIE_AGE, SESSION_DEFAULTS } from '../../src/session/options.js';
 import { assertError, clock, keys, T0, untyped } from './helpers.js';
+import { withPollutedPrototype } from '../helpers.js';
+import { Kind, parseToken } from '../../src/format/token.js';
+import { nodeRuntime } from '../../src/crypto/node.js';
 
 /** The one Set-Cookie line a new session with one entry sends under `options`. */
 async function firstLine(options: SessionOptions): Promise<string> {
@@ -112,7 +115,7 @@ describe('defineSession', () => {
     ['unknown option (typo)', { name: 'sid', keys, tll: 60 }, TypeError, 'expected only the keys name, store, keys, ttl'],
     ['no name', { keys }, TypeError, 'options.name: expected a cookie name'],
     ['empty name', { name: '', keys }, TypeError, 'options.name: expected a cookie name'],
-    ['name with a space', { name: 'my sid', keys }, TypeError, /^options\.name: expected an RFC 6265 token.*got "my sid"/],
+    ['name with a space', { name: 'my sid', keys }, TypeError, /^options\.name: expected an RFC 6265 token.*got a string of length 6 with a character not allowed at index 2$/],
     ['name with ";"', { name: 'a;b', keys }, TypeError, 'options.name: expected an RFC 6265 token'],
     ['neither store nor keys', { name: 'sid' }, TypeError, 'options: expected keys (a keyring from createKeyring()) or store'],
     ['both store and keys', { name: 'sid', keys, store: cookieStore({ keys }) }, TypeError, 'expected either store or keys, got both'],
@@ -137,9 +140,9 @@ describe('defineSession', () => {
     ['sameSite unknown', { name: 'sid', keys, cookie: { sameSite: 'Lax' } }, TypeError, 'options.cookie.sameSite: expected "strict", "lax" or "none"'],
     ['sameSite none without secure', { name: 'sid', keys, cookie: { sameSite: 'none', secure: false } }, TypeError, 'options.cookie.sameSite "none": expected secure: true'],
     ['partitioned without secure', { name: 'sid', keys, cookie: { partitioned: true, secure: false } }, TypeError, 'options.cookie.partitioned: expected secure: true'],
-    ['__Host- without secure', { name: '__Host-sid', keys, cookie: { secure: false } }, TypeError, /options\.cookie: cookie name "__Host-sid" has the __Host- prefix.*expected secure: true/],
-    ['__Host- with a domain', { name: '__Host-sid', keys, cookie: { domain: 'example.com' } }, TypeError, /__Host- prefix.*expected no domain, got domain: "example.com"/],
-    ['__Host- with another path', { name: '__Host-sid', keys, cookie: { path: '/app' } }, TypeError, /__Host- prefix.*expected path: "\/", got path: "\/app"/],
+    ['__Host- without secure', { name: '__Host-sid', keys, cookie: { secure: false } }, TypeError, /options\.cookie: cookie name with the __Host- prefix.*expected secure: true/],
+    ['__Host- with a domain', { name: '__Host-sid', keys, cookie: { domain: 'example.com' } }, TypeError, /__Host- prefix.*expected no domain, got domain: a string of length 11$/],
+    ['__Host- with another path', { name: '__Host-sid', keys, cookie: { path: '/app' } }, TypeError, /__Host- prefix.*expected path: "\/", got path: a string of length 4$/],
     ['__Secure- without secure', { name: '__Secure-sid', keys, cookie: { secure: false } }, TypeError, /__Secure- prefix.*expected secure: true/],
     ['path over 1024 characters', { name: 'sid', keys, cookie: { path: `/${'p'.repeat(1024)}` } }, RangeError, 'options.cookie.path: expected at most 1024'],
     ['name longer than a token context', { name: 'n'.repeat(1025), keys }, RangeError, "options.name: expected at most 1024 characters (it is also the tokens' context), got 1025"],
@@ -187,4 +190,48 @@ test('the longest name, path and domain still leave every cookie room for its pa
   for (const line of lines) assert.ok(line.length <= COOKIE_BUDGET, `${line.length}`);
   const header = lines.map((line) => line.slice(0, line.indexOf(';'))).join('; ');
   assert.equal((await readSession(header, config)).session.get('big')?.length, 3000);
+});
+
+describe('a polluted Object.prototype supplies no option (own properties only)', () => {
+  const plainCookie = '; Max-Age=604800; Path=/; Secure; HttpOnly; SameSite=Lax';
+
+  test('the default store still seals: signed on the prototype does not send the data in clear', async () => {
+    const config = await withPollutedPrototype({ signed: true }, () => defineSession({ name: 'sid', keys }));
+    const line = await firstLine(config);
+    const token = line.slice('sid='.length, line.indexOf(';'));
+    const parsed = parseToken(nodeRuntime, token);
+    assert.ok(typeof parsed === 'object');
+    assert.equal(parsed.kind, Kind.Sealed);
+    assert.ok(!Buffer.from(token.slice(4), 'base64url').toString('latin1').includes('lazy dog'), 'the data is readable');
+  });
+
+  test('cookieStore and memoryStore read their own options only', async () => {
+    const store = await withPollutedPrototype({ signed: true, maxEntries: 0 }, () => cookieStore({ keys }));
+    const line = await firstLine({ name: 'sid', store });
+    const parsed = parseToken(nodeRuntime, line.slice('sid='.length, line.indexOf(';')));
+    assert.equal(typeof parsed === 'object' && parsed.kind, Kind.Sealed);
+    // maxEntries 0 from the prototype would throw; an own default of 10000 is taken instead.
+    await withPollutedPrototype({ maxEntries: 0 }, () => memoryStore({ keys }));
+  });
+
+  test('no Domain, no SameSite=None, HttpOnly kept: cookie attributes on the prototype are ignored', async () => {
+    const polluted = { domain: 'attacker.example', sameSite: 'none', httpOnly: false, secure: true, partitioned: true, path: '/x', maxAge: 1 };
+    const config = await withPollutedPrototype(polluted, () => defineSession({ name: 'sid', keys }));
+    assert.equal(attributesOf(await firstLine(config)), plainCookie);
+    // The same with a cookie object of the caller's that leaves those attributes out.
+    const withCookie = await withPollutedPrototype(polluted, () => defineSession({ name: 'sid', keys, cookie: { sameSite: 'lax' } }));
+    assert.equal(attributesOf(await firstLine(withCookie)), plainCookie);
+  });
+
+  test('ttl, rolling, now, maxChunks, clockSkew, issuedAfter and onInvalid on the prototype are ignored', async () => {
+    const polluted = { ttl: 2 ** 37, rolling: false, now: () => 0, maxChunks: 1, clockSkew: 60, issuedAfter: Date.now() + 1e9, onInvalid: 1, store: {} };
+    const config = await withPollutedPrototype(polluted, () => defineSession({ name: 'sid', keys }));
+    assert.equal(config.ttl, SESSION_DEFAULTS.ttl);
+    assert.equal(config.rolling, SESSION_DEFAULTS.rolling);
+    assert.equal(config.now, Date.now);
+    assert.equal(config.maxChunks, SESSION_DEFAULTS.maxChunks);
+    assert.equal(config.clockSkew, SESSION_DEFAULTS.clockSkew);
+    assert.equal(config.issuedAfter, undefined);
+    assert.equal(config.onInvalid, undefined);
+  });
 });
