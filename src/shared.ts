@@ -6,6 +6,7 @@
  */
 export { createKeyring } from './format/keyring.js';
 export { Session } from './session/session.js';
+export { setFlash, takeFlash, FLASH_PREFIX } from './session/flash.js';
 export { storeConformance } from './session/conformance.js';
 
 export type { Keyring, KeyInput } from './format/keyring.js';
@@ -14,6 +15,7 @@ export type { UnsealResult, UnsealSuccess, UnsealFailure, UnsealFailureReason } 
 export type { SealedSessionCore } from './core/api.js';
 export type { SessionApi } from './session/bind.js';
 export type { SessionState } from './session/read.js';
+export type { SessionData, SessionKey, SessionValue } from './session/session.js';
 export type { SessionOptions, SessionConfig, SessionCookieOptions } from './session/options.js';
 export type {
   SessionStore,

@@ -10,6 +10,7 @@ import { describe } from '../format/describe.js';
 import type { Keyring } from '../format/keyring.js';
 import { serializeSetCookie, type SetCookieAttributes } from './cookie.js';
 import { checkStore, type SessionInvalidReason, type SessionStore } from './store.js';
+import type { Session } from './session.js';
 
 /** The longest cookie lifetime browsers keep: 400 days (RFC 6265bis §4.1.2.1, §4.1.2.2). */
 export const MAX_COOKIE_AGE = 400 * 24 * 60 * 60;
@@ -125,6 +126,15 @@ export interface SessionOptions {
   readonly issuedAfter?: number | (() => number | undefined) | undefined;
   /** The clock, ms since the epoch; for tests. Default `Date.now`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * Per-session cookie lifetime ("remember me"), asked whenever a session's cookie is written:
+   * `true` for a persistent cookie (`cookie.maxAge`), `false` for a browser-session cookie (no
+   * `Max-Age`: gone when the browser closes). Keep the user's choice in the session, made at
+   * sign-in, so every re-issue keeps it: `persistent: (session) => session.get('remember') === '1'`.
+   * It can only shorten what `cookie.maxAge` allows; the data's `ttl` applies to both. Default:
+   * every session as `cookie.maxAge` says.
+   */
+  readonly persistent?: ((session: Session) => boolean) | undefined;
 }
 
 /** Resolved, validated session options: the result of `defineSession`. Frozen. */
@@ -141,6 +151,7 @@ export interface SessionConfig {
   readonly issuedAfter: number | (() => number | undefined) | undefined;
   readonly onInvalid: ((reason: SessionInvalidReason) => void) | undefined;
   readonly now: () => number;
+  readonly persistent: ((session: Session) => boolean) | undefined;
 }
 
 /** What requests need, computed at setup. Internal: kept out of the config object. */
@@ -168,7 +179,7 @@ const compiled = new WeakMap<SessionConfig, Compiled>();
 const resolved = new WeakMap<object, SessionConfig>();
 
 const OPTION_KEYS: readonly string[] = Object.freeze([
-  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'clockSkew', 'issuedAfter', 'now',
+  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'clockSkew', 'issuedAfter', 'now', 'persistent',
 ]);
 const COOKIE_KEYS: readonly string[] = Object.freeze(['maxAge', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned']);
 
@@ -259,6 +270,10 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   }
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError(`options.now: expected a function returning ms since the epoch, got ${describe(now)}`);
+  const persistent = options.persistent;
+  if (persistent !== undefined && typeof persistent !== 'function') {
+    throw new TypeError(`options.persistent: expected a function (session) => boolean, got ${describe(persistent)}`);
+  }
 
   const cookieInput = checkRecord(options.cookie ?? {}, 'options.cookie', COOKIE_KEYS, 'cookie attributes');
   const cookie: SetCookieAttributes = Object.freeze(
@@ -295,6 +310,7 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
     issuedAfter: issuedAfter as SessionConfig['issuedAfter'],
     onInvalid: onInvalid as SessionConfig['onInvalid'],
     now: now as SessionConfig['now'],
+    persistent: persistent as SessionConfig['persistent'],
   });
   compiled.set(config, Object.freeze({
     suffix,
