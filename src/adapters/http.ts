@@ -48,9 +48,13 @@ export type SessionErrorHandler = (error: unknown, req: IncomingMessage, res: Se
 export function withSession(
   handler: SessionHandler,
   options: SessionOptions | SessionConfig,
-  { onError = internalServerError }: { readonly onError?: SessionErrorHandler } = {},
+  handlers: { readonly onError?: SessionErrorHandler } = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const config = defineSession(options);
+  // An own property only: a polluted Object.prototype must not become the error handler (SECURITY.md).
+  const given = Object.hasOwn(handlers, 'onError') ? handlers.onError : undefined;
+  if (given !== undefined && typeof given !== 'function') throw new TypeError(`onError: expected a function (error, req, res) => void, got ${typeof given}`);
+  const onError = given ?? internalServerError;
   return (req, res) => {
     const fail = (error: unknown): void => {
       discardSessionChanges(res);

@@ -12,6 +12,7 @@ import { createKeyring, defineSession, memoryStore, type SessionStore } from 'se
 import { attachSession, discardSessionChanges, withSession } from 'sealed-session/http';
 import { createApp } from '../../examples/http.js';
 import { adapterSuite, CookieClient, type RunningApp, listening } from './suite.js';
+import { withPollutedPrototype } from '../helpers.js';
 
 // The default error handler logs with console.error: keep the test output clean, and check the calls.
 const logged = mock.method(console, 'error', () => {});
@@ -250,6 +251,19 @@ describe('sealed-session/http beyond the suite', () => {
       const [error] = logged.mock.calls.map((call) => call.arguments[0]);
       assert.ok(error instanceof TypeError && /^session\.set: expected a change before the session was committed/.test(error.message));
     });
+  });
+
+  test('an onError on a polluted Object.prototype is not used: the default handler answers', async () => {
+    const polluted: unknown[] = [];
+    const listener = await withPollutedPrototype({ onError: (error: unknown) => polluted.push(error) }, () =>
+      withSession(() => { throw new Error('handler failed'); }, options));
+    logged.mock.resetCalls();
+    const response = await fetch(await serve(listener));
+    assert.equal(response.status, 500);
+    assert.equal(await response.text(), 'Internal Server Error');
+    assert.deepEqual(polluted, []);
+    assert.equal(logged.mock.callCount(), 1);
+    assert.throws(() => withSession(() => {}, options, { onError: 'log' as never }), { name: 'TypeError', message: /^onError: expected a function/ });
   });
 
   test('attachSession serves a router of your own: the session round-trips over a cookie-keeping client', async () => {
