@@ -87,7 +87,9 @@ export function createKeyring(keys: string | readonly KeyInput[]): Keyring {
     if (typeof input !== 'object' || input === null) {
       throw new TypeError(`${where}: expected an object { id, secret }, got ${describe(input)}`);
     }
-    const { id, secret } = input;
+    // Own properties only: a polluted Object.prototype must not supply a secret for an entry without one.
+    const id: unknown = Object.hasOwn(input, 'id') ? (input as KeyInput).id : undefined;
+    const secret: unknown = Object.hasOwn(input, 'secret') ? (input as KeyInput).secret : undefined;
     if (typeof id !== 'string' || !KEY_ID.test(id)) {
       throw new TypeError(`${where}.id: expected 1 to 16 characters from [A-Za-z0-9_-], got ${describe(id)}`);
     }
