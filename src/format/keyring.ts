@@ -111,14 +111,16 @@ export function createKeyring(keys: string | readonly KeyInput[]): Keyring {
     if (typeof input !== 'object' || input === null) {
       throw new TypeError(`${where}: expected an object { id, secret }, got ${describe(input)}`);
     }
-    const { id, secret } = input;
+    // Own properties only: a polluted Object.prototype must not supply a secret for an entry without one.
+    const id: unknown = Object.hasOwn(input, 'id') ? (input as KeyInput).id : undefined;
+    const secret: unknown = Object.hasOwn(input, 'secret') ? (input as KeyInput).secret : undefined;
     if (typeof id !== 'string' || !KEY_ID.test(id)) {
       throw new TypeError(`${where}.id: expected 1 to 16 characters from [A-Za-z0-9_-], got ${describe(id)}`);
     }
     if (byId.has(id)) throw new TypeError(`${where}.id: expected a unique id, got the id of keys[${[...byId.keys()].indexOf(id)}] again`);
     const entry: KeyEntry = Object.freeze({ id, secret: secretBytes(secret, typeof keys === 'string' ? where : `${where}.secret`) });
     byId.set(id, entry);
-    const state = (input as { state?: unknown }).state;
+    const state: unknown = Object.hasOwn(input, 'state') ? (input as KeyInput).state : undefined;
     if (state === 'accept-only') acceptOnly.push(id);
     else if (state === undefined || state === 'active') current ??= entry;
     else throw new TypeError(`${where}.state: expected 'active' or 'accept-only', got ${describe(state)}`);
