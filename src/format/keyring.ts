@@ -4,7 +4,7 @@
  * Secrets live in a module-private WeakMap, never on the keyring object, so no
  * serializer, inspector or error message can reach them (a keyring logged by
  * mistake shows only its ids). Validation happens here, once, at start-up:
- * a misconfigured secret fails loudly before the first request (Kocha's Validate).
+ * a misconfigured secret fails loudly before the first request.
  */
 import { describe } from './describe.js';
 import { isWellFormed, utf8Encoder } from './utf8.js';

@@ -46,7 +46,7 @@ export interface CookieStoreOptions {
   readonly signed?: boolean | undefined;
 }
 
-/** cookieStore on a given core (public and direct). Validates the options at once (Kocha's Validate). */
+/** cookieStore on a given core (public and direct). Validates the options at once, at start-up. */
 export function makeCookieStore(core: SealedSessionCore, direct: DirectCore, options: CookieStoreOptions): SessionStore {
   checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }');
   const { keys, signed = false } = options;
