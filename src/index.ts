@@ -3,6 +3,7 @@
  * Runtimes without node:crypto get `sealed-session/web` through the package
  * `exports` conditions; both builds make byte-identical tokens.
  */
+import http from 'node:http';
 import {
   bindCore,
   bindDirectCore,
@@ -32,6 +33,9 @@ export * from './shared.js';
 const direct = /* @__PURE__ */ bindDirectCore(nodeRuntime);
 const core = /* @__PURE__ */ bindCore(nodeRuntime);
 const defaultStore = /* @__PURE__ */ bindDefaultStore(core, direct);
+// Node refuses a request head over http.maxHeaderSize (431) before the app sees it: the session's
+// cookies must leave room under it, so defineSession reads it (it follows --max-http-header-size).
+const headLimit = (): number => http.maxHeaderSize;
 
 /** A new random secret for `createKeyring`: 32 bytes from the CSPRNG as base64url. Details: {@link SealedSessionCore.generateKey}. */
 export const generateKey: SealedSessionCore['generateKey'] = /* @__PURE__ */ bindGenerateKey(nodeRuntime);
@@ -44,11 +48,11 @@ export const sign: SealedSessionCore['sign'] = /* @__PURE__ */ bindSign(nodeRunt
 /** Checks a signed token: a result, never a rejection, for any token. Details: {@link SealedSessionCore.verify}. */
 export const verify: SealedSessionCore['verify'] = /* @__PURE__ */ bindVerify(nodeRuntime);
 /** Validates session options once, at start-up; returns the config for `readSession` and `commitSession`. Details: {@link SessionApi.defineSession}. */
-export const defineSession: SessionApi['defineSession'] = /* @__PURE__ */ bindDefineSession(defaultStore);
+export const defineSession: SessionApi['defineSession'] = /* @__PURE__ */ bindDefineSession(defaultStore, headLimit);
 /** Reads a request's session from its `Cookie` header; never rejects for anything a client sends. Details: {@link SessionApi.readSession}. */
-export const readSession: SessionApi['readSession'] = /* @__PURE__ */ bindReadSession(defaultStore);
+export const readSession: SessionApi['readSession'] = /* @__PURE__ */ bindReadSession(defaultStore, headLimit);
 /** The `Set-Cookie` values that answer a request's session (none when nothing changed). Details: {@link SessionApi.commitSession}. */
-export const commitSession: SessionApi['commitSession'] = /* @__PURE__ */ bindCommitSession(defaultStore);
+export const commitSession: SessionApi['commitSession'] = /* @__PURE__ */ bindCommitSession(defaultStore, headLimit);
 /** The stateless store: the session sealed (default) or signed in the cookie itself. Details: {@link SessionApi.cookieStore}. */
 export const cookieStore: SessionApi['cookieStore'] = /* @__PURE__ */ bindCookieStore(core, direct);
 /** A server-side store in this process's memory; the cookie carries a signed random id. Details: {@link SessionApi.memoryStore}. */

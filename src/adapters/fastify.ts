@@ -8,7 +8,7 @@
  * @module
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions, type SessionState } from '#core';
+import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions, type SessionState } from '#core';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,6 +32,7 @@ async function plugin(app: FastifyInstance, options: SessionOptions | SessionCon
   // A store failure rejects here and Fastify's error handling answers it.
   app.addHook('onRequest', async (request) => {
     const state = await readSession(request.headers.cookie, config);
+    checkTransport(state, `${request.protocol}://${request.host}`, request.headers['x-forwarded-proto']);
     (request as Pending)[kState] = state;
     request.session = state.session;
   });

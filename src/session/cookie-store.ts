@@ -48,8 +48,8 @@ export interface CookieStoreOptions {
 
 /** cookieStore on a given core (public and direct). Validates the options at once, at start-up. */
 export function makeCookieStore(core: SealedSessionCore, direct: DirectCore, options: CookieStoreOptions): SessionStore {
-  checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }');
-  const { keys, signed = false } = options;
+  // Own properties only (checkRecord): a polluted prototype must not turn sealing into signing.
+  const { keys, signed = false } = checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }') as unknown as CookieStoreOptions;
   keyringState(keys);
   if (typeof signed !== 'boolean') throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);
   const [make, open] = signed ? [core.sign, core.verify] : [core.seal, core.unseal];
