@@ -4,7 +4,7 @@
  * Secrets live in a module-private WeakMap, never on the keyring object, so no
  * serializer, inspector or error message can reach them (a keyring logged by
  * mistake shows only its ids). Validation happens here, once, at start-up:
- * a misconfigured secret fails loudly before the first request (Kocha's Validate).
+ * a misconfigured secret fails loudly before the first request.
  */
 import { describe } from './describe.js';
 import { isWellFormed, utf8Encoder } from './utf8.js';
@@ -57,6 +57,13 @@ interface KeyringState {
 
 const states = new WeakMap<Keyring, KeyringState>();
 
+/**
+ * Node's util.inspect hook. Set on each keyring in the constructor rather than declared as a
+ * `[Symbol.for(…)]()` method: a computed class key makes bundlers keep the class in every bundle
+ * that touches this module (`unseal` alone needs only `states`), see docs/package.md.
+ */
+const INSPECT = /* @__PURE__ */ Symbol.for('nodejs.util.inspect.custom');
+
 class SealedSessionKeyring implements Keyring {
   readonly currentKeyId: string;
   readonly keyIds: readonly string[];
@@ -65,16 +72,18 @@ class SealedSessionKeyring implements Keyring {
     this.currentKeyId = current;
     this.keyIds = Object.freeze([current, ...ids.filter((id) => id !== current)]);
     this.acceptOnlyKeyIds = Object.freeze([...acceptOnly]);
+    Object.defineProperty(this, INSPECT, { value: inspectKeyring });
     Object.freeze(this);
   }
   toJSON(): { keyIds: readonly string[]; acceptOnlyKeyIds?: readonly string[] } {
     return this.acceptOnlyKeyIds.length === 0 ? { keyIds: this.keyIds } : { keyIds: this.keyIds, acceptOnlyKeyIds: this.acceptOnlyKeyIds };
   }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    const list = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(', ');
-    const acceptOnly = this.acceptOnlyKeyIds.length === 0 ? '' : `, acceptOnlyKeyIds: [${list(this.acceptOnlyKeyIds)}]`;
-    return `Keyring { keyIds: [${list(this.keyIds)}]${acceptOnly} }`;
-  }
+}
+
+function inspectKeyring(this: Keyring): string {
+  const list = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(', ');
+  const acceptOnly = this.acceptOnlyKeyIds.length === 0 ? '' : `, acceptOnlyKeyIds: [${list(this.acceptOnlyKeyIds)}]`;
+  return `Keyring { keyIds: [${list(this.keyIds)}]${acceptOnly} }`;
 }
 
 /**
@@ -143,7 +152,7 @@ function checkKeyList(keys: unknown): readonly KeyInput[] {
 }
 
 /** The getter of %TypedArray%.prototype[Symbol.toStringTag]: a view's [[TypedArrayName]], undefined for anything else. */
-const TYPED_ARRAY_NAME = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!;
+const TYPED_ARRAY_NAME = /* @__PURE__ */ (() => Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!)();
 
 /**
  * A brand check, not `instanceof Uint8Array`: a secret may come from another realm (a `vm` context

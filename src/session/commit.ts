@@ -1,7 +1,7 @@
 /**
  * commitSession: from what the application did to the session to the `Set-Cookie` lines to send.
  *
- * A cookie is sent only when needed (Kocha re-sent it on every request): the data changed; the
+ * A cookie is sent only when needed, not on every request: the data changed; the
  * session was cleared, destroyed or regenerated; the value was authenticated by an old key (re-seal
  * with the current one); or a rolling refresh is due. Whenever cookies are written, the session's
  * cookies that the request carried and the new layout does not use are expired, so a session that

@@ -1,6 +1,6 @@
 /**
  * The session the application sees: a `Map<string, string>` that remembers whether it changed, so an
- * unchanged session commits nothing (Kocha re-sent the cookie on every request).
+ * unchanged session commits nothing (no cookie re-sent on every request).
  *
  * @module
  */
