@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const scripts = ['core.ts', 'web.ts', 'session.ts', 'cookie.ts', 'http.ts'];
+const scripts = ['core.ts', 'web.ts', 'session.ts', 'cookie.ts', 'http.ts', 'redis.ts'];
 for (const script of scripts) {
   const url = new URL(script, import.meta.url);
   console.log(`\n=== bench/${script} ===`);

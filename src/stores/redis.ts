@@ -115,9 +115,13 @@ elseif ARGV[8] ~= '' then
   unindex(ARGV[8], ARGV[9])
   redis.call('DEL', ARGV[8])
 end
-redis.call('DEL', key)
-if owned then redis.call('HSET', key, 'd', json, 'o', owner) else redis.call('HSET', key, 'd', json) end
-if ttl > 0 then redis.call('PEXPIRE', key, ARGV[2]) end
+if owned then
+  redis.call('HSET', key, 'd', json, 'o', owner)
+else
+  redis.call('HSET', key, 'd', json)
+  if ARGV[7] == '1' then redis.call('HDEL', key, 'o') end
+end
+if ttl > 0 then redis.call('PEXPIRE', key, ARGV[2]) elseif ARGV[7] == '1' then redis.call('PERSIST', key) end
 if owned then
   local ix = ixp .. owner
   redis.call('ZADD', ix, ttl > 0 and string.format('%.0f', now + ttl) or '+inf', id)
