@@ -13,15 +13,15 @@ let server;
 const clients = {};
 
 async function connect(family, url, port) {
-  if (family === 'ioredis') {
-    const { Redis } = await import('ioredis');
+  if (family === 'ioredis' || family === 'iovalkey') {
+    const { Redis } = await import(family);
     return new Redis(port, '127.0.0.1');
   }
   const { createClient } = await import({ 'node-redis': 'redis', 'node-redis-4': 'redis4', 'node-redis-5': 'redis5' }[family]);
   return createClient({ url }).connect();
 }
 
-const FAMILIES = ['node-redis', 'node-redis-5', 'node-redis-4', 'ioredis'];
+const FAMILIES = ['node-redis', 'node-redis-5', 'node-redis-4', 'ioredis', 'iovalkey'];
 
 before(async () => {
   server = await startRedis();
