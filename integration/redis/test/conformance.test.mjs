@@ -54,6 +54,9 @@ for (const family of FAMILIES) {
     for (const check of storeConformance(() => redisStore({ client: clients[family], keys, prefix: prefix(), indexBy: 'userId' }))) {
       test(check.name, () => check.run());
     }
+    for (const check of storeConformance(() => redisStore({ client: clients[family], keys, prefix: prefix() }))) {
+      test(`without indexBy: ${check.name}`, () => check.run());
+    }
 
     test('destroyAll removes exactly one user\'s sessions', async () => {
       const p = prefix();
