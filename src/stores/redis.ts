@@ -53,10 +53,10 @@ export interface RedisStore extends SessionStore {
 }
 
 /** Sends one command, arguments as strings; resolves to the reply. */
-export type SendCommand = (args: string[]) => Promise<unknown>;
+type SendCommand = (args: string[]) => Promise<unknown>;
 
 /** The client's way to send a raw command, or a TypeError naming what was expected. */
-export function commandSender(client: unknown, where: string): SendCommand {
+function commandSender(client: unknown, where: string): SendCommand {
   const methods = client as { call?: unknown; sendCommand?: unknown } | null;
   // ioredis and iovalkey: call(name, ...args). Checked first: they also have a sendCommand, of another shape.
   if (typeof methods?.call === 'function') {
@@ -75,7 +75,7 @@ export function commandSender(client: unknown, where: string): SendCommand {
  * A Lua script run by EVALSHA, loaded on first use and again after a server restart or SCRIPT
  * FLUSH (NOSCRIPT), so a Redis that comes back empty needs no application restart.
  */
-export function script(send: SendCommand, source: string): (keys: string[], args: string[]) => Promise<unknown> {
+function script(send: SendCommand, source: string): (keys: string[], args: string[]) => Promise<unknown> {
   let sha: Promise<unknown> | undefined;
   const load = () => (sha = send(['SCRIPT', 'LOAD', source]).catch((error: unknown) => {
     sha = undefined;
