@@ -6,7 +6,7 @@
  */
 export { createKeyring } from './format/keyring.js';
 export { Session } from './session/session.js';
-export { storeConformance } from './session/conformance.js';
+export { checkTransport } from './session/transport.js';
 export { revocableStore } from './session/revocation.js';
 export { StoreTimeoutError } from './session/store.js';
 
@@ -29,5 +29,4 @@ export type {
 } from './session/store.js';
 export type { CookieStoreOptions } from './session/cookie-store.js';
 export type { MemoryStore, MemoryStoreOptions } from './session/memory-store.js';
-export type { StoreCheck, StoreConformanceOptions } from './session/conformance.js';
 export type { Revocation } from './session/revocation.js';

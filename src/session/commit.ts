@@ -42,16 +42,17 @@ export function commitWith(state: SessionState, config: SessionConfig): Promise<
     if (internals.committed) throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
     if (config.name !== internals.config.name || !sameStore(config, internals.config)) {
       throw new TypeError(
-        `options: expected the session options readSession() was given (name ${JSON.stringify(internals.config.name)}), ` +
-          `got ones for ${JSON.stringify(config.name)}${config.name === internals.config.name ? ' with another store' : ''}`,
+        `options: expected the session options readSession() was given, got ones ` +
+          `${config.name === internals.config.name ? 'with another store' : 'for another cookie name'}`,
       );
     }
     internals.committed = true;
     const changes = sessionChanges(internals.session);
     // Fast path, the common read-only request: nothing done, nothing due.
     if (changes === 0) {
-      if (!internals.loaded) return Promise.resolve([]);
       const compiledConfig = compiledOf(config);
+      // Nothing loaded: only cookies this config can never write (an earlier one's) go.
+      if (!internals.loaded) return Promise.resolve(expireLines(internals.carried & ~compiledConfig.writable, compiledConfig));
       if (internals.session.size > 0 && !internals.rotated && !rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt)) {
         return Promise.resolve(expireLines(internals.carried & ~internals.used, compiledConfig));
       }
@@ -90,7 +91,9 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
     // An emptied session needs no cookie: delete it (and its entry), whatever made it empty.
     // A new session that is still empty sends nothing, even over a rejected cookie: that cookie may
     // be valid on a server that already knows a newer key (a rolling deployment).
-    if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0) return [];
+    // Cookies this config can never write (an earlier configuration's) go in any case: they only
+    // make request heads larger, up to a size the server refuses (repair, not lock-out).
+    if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0) return expireLines(carried & ~compiledConfig.writable, compiledConfig);
     if (oldId !== undefined) return afterStore(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), () => expireLines(carried, compiledConfig));
     return expireLines(carried, compiledConfig);
   }

@@ -77,8 +77,12 @@ const DEFAULT_MAX_ENTRY_BYTES = 256 * 1024;
 
 /** memoryStore on a given core. Validates the options at once. */
 export function makeMemoryStore(core: DirectCore, options: MemoryStoreOptions): MemoryStore {
-  checkRecord(options, 'memoryStore options', ['keys', 'maxEntries', 'maxBytes', 'maxEntryBytes', 'indexBy'], '{ keys, maxEntries?, maxBytes?, maxEntryBytes?, indexBy? }');
-  const { keys, maxEntries = DEFAULT_MAX_ENTRIES, maxBytes = DEFAULT_MAX_BYTES, maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES, indexBy } = options;
+  const { keys, maxEntries = DEFAULT_MAX_ENTRIES, maxBytes = DEFAULT_MAX_BYTES, maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES, indexBy } = checkRecord(
+    options,
+    'memoryStore options',
+    ['keys', 'maxEntries', 'maxBytes', 'maxEntryBytes', 'indexBy'],
+    '{ keys, maxEntries?, maxBytes?, maxEntryBytes?, indexBy? }',
+  ) as unknown as MemoryStoreOptions;
   keyringState(keys);
   for (const [option, value] of [['maxEntries', maxEntries], ['maxBytes', maxBytes], ['maxEntryBytes', maxEntryBytes]] as const) {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {

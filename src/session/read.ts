@@ -6,7 +6,7 @@
  */
 import { describe } from '../format/describe.js';
 import { readCarried, sessionCookies } from './chunks.js';
-import { resolve, type SessionConfig, type SessionOptions } from './options.js';
+import { compiledOf, resolve, type SessionConfig, type SessionOptions } from './options.js';
 import { directCookieStore } from './cookie-store.js';
 import { loadedSession, markLoaded, Session } from './session.js';
 import { bounded, checkLoadResult, isThenable, type SaveContext, type SessionInvalidReason } from './store.js';
@@ -93,7 +93,7 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
   try {
     const cookies = sessionCookies(cookieHeader, config.name);
     const carried = cookies.mask;
-    const found = carried === 0 ? undefined : readCarried(cookies);
+    const found = carried === 0 ? undefined : readCarried(cookies, config, compiledOf(config));
     if (found?.value === undefined) return Promise.resolve(emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined));
     const context = storeContext(config, undefined, undefined, null);
     // The cookie store decodes straight into the request's session; other stores return their data.

@@ -8,12 +8,12 @@ import {
   memoryStore,
   readSession,
   sign,
-  storeConformance,
   verify,
   type Keyring,
   type SessionStore,
   type StoreContext,
 } from '../../src/index.js';
+import { storeConformance } from '../../src/testing.js';
 import { storeConformance as neutralConformance } from '../../src/session/conformance.js';
 import { clock, deletedNames, Jar, keys } from './helpers.js';
 

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as node from '../../src/index.js';
 import * as web from '../../src/web.js';
+import { storeConformance } from '../../src/testing.js';
 import fc from 'fast-check';
 import { isCookieValue } from '../../src/session/cookie.js';
 import { assertError, BAD_INPUTS, clock, Jar, keys, T0, untyped } from './helpers.js';
@@ -9,7 +10,7 @@ import { assertError, BAD_INPUTS, clock, Jar, keys, T0, untyped } from './helper
 for (const [build, api] of [['node', node], ['web', web]] as const) {
   describe(`cookieStore (${build} build)`, () => {
     for (const signed of [false, true]) {
-      for (const check of api.storeConformance(() => api.cookieStore({ keys, signed }))) {
+      for (const check of storeConformance(() => api.cookieStore({ keys, signed }))) {
         test(`conformance, ${signed ? 'signed' : 'sealed'}: ${check.name}`, () => check.run());
       }
     }

@@ -2,7 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
-import * as api from '../../src/index.js';
+import * as core from '../../src/index.js';
+import { storeConformance } from '../../src/testing.js';
+
+const api = { ...core, storeConformance };
 import { redisRevocation, redisStore } from '../../src/redis.js';
 import { assertError, clock, Jar, keys, T0, untyped } from '../session/helpers.js';
 import { startRedis, type RedisServer } from './redis-server.js';

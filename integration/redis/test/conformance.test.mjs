@@ -4,7 +4,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cookieStore, createKeyring, defineSession, commitSession, generateKey, memoryStore, readSession, revocableStore, storeConformance, verify } from 'sealed-session';
+import { cookieStore, createKeyring, defineSession, commitSession, generateKey, memoryStore, readSession, revocableStore, verify } from 'sealed-session';
+import { storeConformance } from 'sealed-session/testing';
 import { redisRevocation, redisStore } from 'sealed-session/redis';
 import { startRedis } from './helpers.mjs';
 
