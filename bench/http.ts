@@ -53,7 +53,8 @@ const PASSWORD = 'bench-only-password-of-at-least-32-characters';
 
 const FRAMEWORKS = {
   http: ['bare', 'ours', 'iron-session'],
-  express: ['bare', 'ours', 'express-session', 'iron-session'],
+  // 'ours, memoryStore': our server-side store, the like-for-like variant beside express-session.
+  express: ['bare', 'ours', 'ours, memoryStore', 'express-session', 'iron-session'],
   fastify: ['bare', 'ours', '@fastify/secure-session'],
   koa: ['bare', 'ours', 'koa-session'],
   hono: ['bare', 'ours', 'iron-session'],
@@ -132,9 +133,10 @@ async function serve(framework: Framework, variant: string): Promise<void> {
     app.set('etag', false); // the same response work for every variant, and none a peer would not do
     app.set('x-powered-by', false);
     if (variant === 'bare') app.get('/:kind', (_req, res) => void res.send('12345'));
-    else if (variant === 'ours') {
+    else if (variant === 'ours' || variant === 'ours, memoryStore') {
       const { session } = await import('sealed-session/express');
-      app.use(session({ name: NAME, keys }));
+      const { memoryStore } = await import('sealed-session');
+      app.use(session(variant === 'ours' ? { name: NAME, keys } : { name: NAME, store: memoryStore({ keys }) }));
       app.get('/:kind', (req, res) => void res.send(answer(req.params.kind!, req.session)));
     } else if (variant === 'express-session') {
       const expressSession = (await load('express-session')).default;
@@ -371,7 +373,8 @@ async function main(): Promise<void> {
 
 function report(framework: Framework, samples: Map<string, Sample[]>): void {
   const bare = samples.get('bare/read')!;
-  const peers = FRAMEWORKS[framework].filter((variant) => variant !== 'bare' && variant !== 'ours');
+  const peers = FRAMEWORKS[framework].filter((variant) => variant !== 'bare' && !variant.startsWith('ours'));
+  const ourVariants = FRAMEWORKS[framework].filter((variant) => variant.startsWith('ours'));
   console.log(`${framework}`);
   console.log(`  ${'variant'.padEnd(42)} ${'CPU µs/req'.padStart(10)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`);
   const line = (label: string, list: Sample[], extra: string) =>
@@ -380,17 +383,19 @@ function report(framework: Framework, samples: Map<string, Sample[]>): void {
   line('bare handler', bare, '');
   for (const kind of KINDS) {
     const kindPeers = peers.filter((peer) => samples.has(`${peer}/${kind}`));
-    for (const variant of ['ours', ...kindPeers]) {
+    for (const variant of [...ourVariants, ...kindPeers]) {
       const list = samples.get(`${variant}/${kind}`)!;
       const overBare = list.map((s, round) => s.cpu / bare[round]!.cpu);
       line(`${variant} ${kind}`, list, `${median(overBare).toFixed(2)}x [${range(overBare)}] (+${median(list.map((s, round) => s.cpu - bare[round]!.cpu)).toFixed(1)} µs)`);
     }
-    for (const peer of kindPeers) {
-      const ours = samples.get(`ours/${kind}`)!;
-      const theirs = samples.get(`${peer}/${kind}`)!;
-      const ratios = ours.map((s, round) => s.cpu / theirs[round]!.cpu);
-      const rates = ours.map((s, round) => theirs[round]!.rate / s.rate);
-      console.log(`  => ${kind}: ours / ${peer}: CPU ${median(ratios).toFixed(2)}x [${range(ratios)}], time per request by req/s ${median(rates).toFixed(2)}x [${range(rates)}]`);
+    for (const variant of ourVariants) {
+      for (const peer of kindPeers) {
+        const ours = samples.get(`${variant}/${kind}`)!;
+        const theirs = samples.get(`${peer}/${kind}`)!;
+        const ratios = ours.map((s, round) => s.cpu / theirs[round]!.cpu);
+        const rates = ours.map((s, round) => theirs[round]!.rate / s.rate);
+        console.log(`  => ${kind}: ${variant} / ${peer}: CPU ${median(ratios).toFixed(2)}x [${range(ratios)}], time per request by req/s ${median(rates).toFixed(2)}x [${range(rates)}]`);
+      }
     }
   }
   console.log('');
