@@ -23,6 +23,19 @@ export async function freePort() {
   return port;
 }
 
+/**
+ * Ends a child process and waits for it; idempotent. A child killed by a signal keeps exitCode null
+ * (signalCode is set instead), so both are checked. SIGKILL after 10 s bounds a stuck one.
+ */
+async function stopChild(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** The session payload of `bytes` characters: deterministic, so a read can check it exactly. */
 export function payload(bytes) {
   let text = '';
@@ -54,12 +67,7 @@ export async function startApp(config, nodeArgs = []) {
     port,
     url: `http://127.0.0.1:${port}`,
     stderr: () => stderr,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-    },
+    stop: () => stopChild(child, 'SIGTERM'),
   };
 }
 
@@ -112,10 +120,7 @@ http {
     url: `http://127.0.0.1:${port}`,
     errorLog: () => readFile(join(dir, 'error.log'), 'utf8').catch(() => ''),
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGQUIT');
-        await once(child, 'exit');
-      }
+      await stopChild(child, 'SIGTERM'); // nginx's fast shutdown: no waiting for idle keep-alive clients
       await rm(dir, { recursive: true, force: true });
     },
   };

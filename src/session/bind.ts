@@ -52,8 +52,9 @@ export interface SessionApi {
   /**
    * The `Set-Cookie` header values that answer a request's session: an empty array when nothing
    * needs sending (an unchanged session). Append each as its own header. One commit per state.
-   * @throws RangeError when the session is too large for `maxChunks` cookies (naming both sizes);
-   *   whatever the store throws.
+   * @throws RangeError when the session is too large for `maxSize` bytes of `Set-Cookie` headers or
+   *   `maxChunks` cookies (naming both sizes; no line is produced, so the browser keeps the previous
+   *   session); whatever the store throws.
    * @example
    * ```ts
    * for (const line of await commitSession(state, sessionConfig)) response.headers.append('set-cookie', line);
