@@ -202,7 +202,7 @@ export class Jar {
 export const bigSession = () => Array.from({ length: 40 }, (_, i) => [`key${i}`, `${i}`.padEnd(150, 'v')]);
 
 async function sessionRoundTrip(lib) {
-  const config = lib.defineSession({ name: 'sid', keys: lib.createKeyring([{ id: 's1', secret: hex(PARITY.secret) }]) });
+  const config = lib.defineSession({ name: 'sid', keys: lib.createKeyring([{ id: 's1', secret: hex(PARITY.secret) }]), maxSize: 12288 });
   const jar = new Jar();
   const first = await lib.readSession(null, config);
   check(first.session.size === 0, 'a new visitor has an empty session');

@@ -28,7 +28,7 @@ async function primitives() {
   return (await import('./node_modules/sealed-session/dist/crypto/node.js')).nodeRuntime;
 }
 
-const config = () => lib.defineSession({ name: 'sid', keys: lib.createKeyring([{ id: 'e1', secret: lib.generateKey() }]) });
+const config = () => lib.defineSession({ name: 'sid', keys: lib.createKeyring([{ id: 'e1', secret: lib.generateKey() }]), maxSize: 12288 });
 
 /** Starts this runtime's server on a free loopback port, drives it, stops it. */
 async function endToEnd() {

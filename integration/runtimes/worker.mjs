@@ -19,7 +19,7 @@ import { route } from './e2e.mjs';
 import { vectors } from './vectors.mjs';
 
 // A fixed test key: module scope cannot draw a random one.
-const config = lib.defineSession({ name: 'sid', keys: lib.createKeyring([{ id: 'w1', secret: '0123456789abcdef0123456789abcdef-workerd' }]) });
+const config = lib.defineSession({ name: 'sid', keys: lib.createKeyring([{ id: 'w1', secret: '0123456789abcdef0123456789abcdef-workerd' }]), maxSize: 12288 });
 const app = new Hono();
 
 app.use('/hono/*', session(config));
