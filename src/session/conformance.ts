@@ -35,7 +35,7 @@ const TTL = 3600;
  * @example With node:test:
  * ```ts
  * import { test } from 'node:test';
- * import { storeConformance } from 'sealed-session';
+ * import { storeConformance } from 'sealed-session/testing';
  * for (const check of storeConformance(() => redisStore(client, keys))) test(check.name, () => check.run());
  * ```
  * @example With any runner that takes async functions:
