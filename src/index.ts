@@ -3,6 +3,7 @@
  * Runtimes without node:crypto get `sealed-session/web` through the package
  * `exports` conditions; both builds make byte-identical tokens.
  */
+import http from 'node:http';
 import {
   bindCore,
   bindDirectCore,
@@ -32,6 +33,9 @@ export * from './shared.js';
 const direct = /* @__PURE__ */ bindDirectCore(nodeRuntime);
 const core = /* @__PURE__ */ bindCore(nodeRuntime);
 const defaultStore = /* @__PURE__ */ bindDefaultStore(core, direct);
+// Node refuses a request head over http.maxHeaderSize (431) before the app sees it: the session's
+// cookies must leave room under it, so defineSession reads it (it follows --max-http-header-size).
+const headLimit = (): number => http.maxHeaderSize;
 
 /** {@inheritDoc SealedSessionCore.generateKey} */
 export const generateKey: SealedSessionCore['generateKey'] = /* @__PURE__ */ bindGenerateKey(nodeRuntime);
@@ -44,11 +48,11 @@ export const sign: SealedSessionCore['sign'] = /* @__PURE__ */ bindSign(nodeRunt
 /** {@inheritDoc SealedSessionCore.verify} */
 export const verify: SealedSessionCore['verify'] = /* @__PURE__ */ bindVerify(nodeRuntime);
 /** {@inheritDoc SessionApi.defineSession} */
-export const defineSession: SessionApi['defineSession'] = /* @__PURE__ */ bindDefineSession(defaultStore);
+export const defineSession: SessionApi['defineSession'] = /* @__PURE__ */ bindDefineSession(defaultStore, headLimit);
 /** {@inheritDoc SessionApi.readSession} */
-export const readSession: SessionApi['readSession'] = /* @__PURE__ */ bindReadSession(defaultStore);
+export const readSession: SessionApi['readSession'] = /* @__PURE__ */ bindReadSession(defaultStore, headLimit);
 /** {@inheritDoc SessionApi.commitSession} */
-export const commitSession: SessionApi['commitSession'] = /* @__PURE__ */ bindCommitSession(defaultStore);
+export const commitSession: SessionApi['commitSession'] = /* @__PURE__ */ bindCommitSession(defaultStore, headLimit);
 /** {@inheritDoc SessionApi.cookieStore} */
 export const cookieStore: SessionApi['cookieStore'] = /* @__PURE__ */ bindCookieStore(core, direct);
 /** {@inheritDoc SessionApi.memoryStore} */

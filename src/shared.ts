@@ -6,6 +6,9 @@
  */
 export { createKeyring } from './format/keyring.js';
 export { Session } from './session/session.js';
+export { checkTransport } from './session/transport.js';
+export { revocableStore } from './session/revocation.js';
+export { StoreTimeoutError } from './session/store.js';
 
 export type { Keyring, KeyInput } from './format/keyring.js';
 export type { SealOptions, UnsealOptions } from './core/options.js';
@@ -26,3 +29,4 @@ export type {
 } from './session/store.js';
 export type { CookieStoreOptions } from './session/cookie-store.js';
 export type { MemoryStore, MemoryStoreOptions } from './session/memory-store.js';
+export type { Revocation } from './session/revocation.js';

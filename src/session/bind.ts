@@ -81,6 +81,12 @@ export interface SessionApi {
   memoryStore(options: MemoryStoreOptions): MemoryStore;
 }
 
+/**
+ * Reads the runtime's request-head limit when a config is made (Node: http.maxHeaderSize, which follows
+ * --max-http-header-size); without one, options.ts assumes Node's default.
+ */
+export type HeadLimit = () => number;
+
 /** What the `keys` shortcut of a build's session functions turns into: that build's sealed cookie store. */
 export type DefaultStore = (keys: Keyring) => SessionStore;
 
@@ -93,25 +99,25 @@ export function bindDefaultStore(core: SealedSessionCore, direct: DirectCore): D
 }
 
 /** {@link SessionApi.defineSession} of one build. */
-export function bindDefineSession(defaultStore: DefaultStore): SessionApi['defineSession'] {
-  return (options) => configure(options, defaultStore);
+export function bindDefineSession(defaultStore: DefaultStore, headLimit?: HeadLimit): SessionApi['defineSession'] {
+  return (options) => configure(options, defaultStore, headLimit);
 }
 
 // readSession and commitSession are not async functions themselves: one promise per call, not two
 // (this is every request's path).
 
 /** {@link SessionApi.readSession} of one build. */
-export function bindReadSession(defaultStore: DefaultStore): SessionApi['readSession'] {
+export function bindReadSession(defaultStore: DefaultStore, headLimit?: HeadLimit): SessionApi['readSession'] {
   return (cookieHeader, options) => {
-    const config = resolve(options, defaultStore);
+    const config = resolve(options, defaultStore, headLimit);
     return config instanceof Promise ? config : readWith(cookieHeader, config);
   };
 }
 
 /** {@link SessionApi.commitSession} of one build. */
-export function bindCommitSession(defaultStore: DefaultStore): SessionApi['commitSession'] {
+export function bindCommitSession(defaultStore: DefaultStore, headLimit?: HeadLimit): SessionApi['commitSession'] {
   return (state, options) => {
-    const config = resolve(options, defaultStore);
+    const config = resolve(options, defaultStore, headLimit);
     return config instanceof Promise ? config : commitWith(state, config);
   };
 }

@@ -131,7 +131,7 @@ describe('the WebCrypto build on a foreign crypto.subtle', () => {
   });
 
   test('the session layer: commit then read, with a session large enough to be chunked', async () => {
-    const config = web.defineSession({ name: 'sid', keys: web.createKeyring([{ id: 'k', secret: SECRET_A }]) });
+    const config = web.defineSession({ name: 'sid', keys: web.createKeyring([{ id: 'k', secret: SECRET_A }]), maxSize: 12288 });
     const state = await web.readSession(null, config);
     for (let i = 0; i < 40; i++) state.session.set(`key${i}`, 'v'.repeat(150));
     const lines = await web.commitSession(state, config);

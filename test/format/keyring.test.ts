@@ -88,3 +88,34 @@ test('bad inputs to createKeyring and to options.keys throw TypeError or RangeEr
     assert.throws(() => keyringState(value), { name: 'TypeError', message: /options\.keys: expected a keyring from createKeyring\(\)/ }, label);
   }
 });
+
+test("an 'accept-only' key opens but never seals: the first active key is current, listed first", () => {
+  const keys = createKeyring([
+    { id: 'next', secret: SECRET_B, state: 'accept-only' },
+    { id: 'now', secret: SECRET_A },
+  ]);
+  assert.equal(keys.currentKeyId, 'now');
+  assert.deepEqual(keys.keyIds, ['now', 'next']);
+  assert.deepEqual(keys.acceptOnlyKeyIds, ['next']);
+  const state = keyringState(keys);
+  assert.equal(state.current.id, 'now');
+  assert.equal(state.byId.get('next')!.id, 'next');
+  assert.equal(JSON.stringify(keys), '{"keyIds":["now","next"],"acceptOnlyKeyIds":["next"]}');
+  assert.equal(inspect(keys), "Keyring { keyIds: ['now', 'next'], acceptOnlyKeyIds: ['next'] }");
+  // 'active' spelled out is the default.
+  assert.equal(createKeyring([{ id: 'a', secret: SECRET_A, state: 'active' }]).currentKeyId, 'a');
+  assert.deepEqual(createKeyring([{ id: 'a', secret: SECRET_A }]).acceptOnlyKeyIds, []);
+});
+
+test('a keyring without an active key, or with an unknown state, is refused at start-up', () => {
+  assert.throws(() => createKeyring([{ id: 'a', secret: SECRET_A, state: 'accept-only' }]), {
+    name: 'TypeError',
+    message: "keys: expected at least one active key (without state: 'accept-only') to seal with, got 1 accept-only",
+  });
+  for (const state of ['retired', 'ACTIVE', null, 1, true]) {
+    assert.throws(() => createKeyring([{ id: 'a', secret: SECRET_A, state } as unknown as KeyInput]), {
+      name: 'TypeError',
+      message: new RegExp(`^keys\\[0\\]\\.state: expected 'active' or 'accept-only', got `),
+    });
+  }
+});

@@ -262,7 +262,7 @@ describe('commitSession: programmer errors', () => {
       const config = defineSession({ name: 'sid', store: { save: () => untyped(value), load: () => ({ ok: false, reason: 'invalid' }) } });
       const state = await readSession(undefined, config);
       state.session.set('a', 'b');
-      await assertError(() => commitSession(state, config), TypeError, 'store.save: expected a non-empty string of RFC 6265 cookie-octets');
+      await assertError(() => commitSession(state, config), TypeError, 'store.save: expected null or a non-empty string of RFC 6265 cookie-octets');
     }
   });
 

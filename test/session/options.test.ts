@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commitSession, cookieStore, defineSession, memoryStore, readSession, type SessionOptions } from '../../src/index.js';
-import { COOKIE_BUDGET, MAX_COOKIE_AGE, SESSION_DEFAULTS } from '../../src/session/options.js';
+import { configure, COOKIE_BUDGET, MAX_COOKIE_AGE, SESSION_DEFAULTS } from '../../src/session/options.js';
 import { assertError, clock, keys, T0, untyped } from './helpers.js';
 import { withPollutedPrototype } from '../helpers.js';
 import { Kind, parseToken } from '../../src/format/token.js';
@@ -67,7 +67,8 @@ describe('defineSession', () => {
     assert.equal(config.ttl, 604_800);
     assert.equal(config.rolling, 0.5);
     assert.equal(config.maxChunks, 3);
-    assert.equal(config.clockSkew, 5);
+    assert.equal(config.clockSkew, 30);
+    assert.equal(config.maxSize, 2048);
     assert.equal(config.now, Date.now);
     assert.deepEqual({ ...config.cookie }, { maxAge: 604_800, path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.cookie));
@@ -103,6 +104,7 @@ describe('defineSession', () => {
     for (const maxAge of [1, MAX_COOKIE_AGE, 'session', 'ttl'] as const) assert.doesNotThrow(() => defineSession({ name: 'sid', keys, cookie: { maxAge } }));
     for (const maxChunks of [1, 5]) assert.doesNotThrow(() => defineSession({ name: 'sid', keys, maxChunks }));
     for (const clockSkew of [0, 60]) assert.doesNotThrow(() => defineSession({ name: 'sid', keys, clockSkew }));
+    for (const maxSize of [512, 2048, 12288]) assert.equal(defineSession({ name: 'sid', keys, maxSize }).maxSize, maxSize);
     assert.doesNotThrow(() => defineSession({ name: 'sid', keys, issuedAfter: T0 }));
     assert.doesNotThrow(() => defineSession({ name: 'sid', keys, issuedAfter: () => undefined }));
     assert.doesNotThrow(() => defineSession({ name: 'sid', store: memoryStore({ keys }), now: clock().now }));
@@ -152,6 +154,12 @@ describe('defineSession', () => {
     ['rolling a word', { name: 'sid', keys, rolling: 'sometimes' }, RangeError, 'options.rolling'],
     ['maxChunks 0', { name: 'sid', keys, maxChunks: 0 }, RangeError, 'options.maxChunks: expected a whole number from 1 to 5, got number 0'],
     ['maxChunks 6', { name: 'sid', keys, maxChunks: 6 }, RangeError, 'options.maxChunks: expected a whole number from 1 to 5, got number 6'],
+    ['maxSize under 512', { name: 'sid', keys, maxSize: 511 }, RangeError, 'options.maxSize: expected a whole number of bytes from 512, got number 511'],
+    ['maxSize fractional', { name: 'sid', keys, maxSize: 2048.5 }, RangeError, 'options.maxSize: expected a whole number of bytes'],
+    ['maxSize a string', { name: 'sid', keys, maxSize: '4k' }, RangeError, 'options.maxSize: expected a whole number of bytes'],
+    // Node's default http.maxHeaderSize (16384) less the 4096 left for other headers and cookies.
+    ['maxSize over the request-head limit', { name: 'sid', keys, maxSize: 12289 }, RangeError,
+      /^options\.maxSize: expected at most 12288 bytes \(the server's request-head limit, 16384 bytes, less 4096 for other headers and cookies\), got 12289; .*node --max-http-header-size/],
     ['clockSkew 61', { name: 'sid', keys, clockSkew: 61 }, RangeError, 'options.clockSkew: expected seconds from 0 to 60'],
     ['clockSkew NaN', { name: 'sid', keys, clockSkew: NaN }, RangeError, 'options.clockSkew'],
     ['issuedAfter a Date', { name: 'sid', keys, issuedAfter: new Date(T0) }, TypeError, 'options.issuedAfter: expected ms since the epoch or a function'],
@@ -182,7 +190,13 @@ describe('defineSession', () => {
 
 test('the longest name, path and domain still leave every cookie room for its part of the value', async () => {
   const domain = `${'d'.repeat(60)}.`.repeat(4) + 'com';
-  const config = defineSession({ name: 'n'.repeat(1024), keys, cookie: { path: `/${'p'.repeat(1023)}`, domain, sameSite: 'strict', partitioned: true } });
+  const cookie = { path: `/${'p'.repeat(1023)}`, domain, sameSite: 'strict', partitioned: true } as const;
+  // Attributes this long leave no room in the default 2048-byte budget: refused at start-up.
+  assert.throws(() => defineSession({ name: 'n'.repeat(1024), keys, cookie }), {
+    name: 'RangeError',
+    message: /^options\.maxSize: expected at least \d+ bytes \(this cookie's name and attributes take \d+ in every Set-Cookie line, plus 256 for a small session\), got 2048; /,
+  });
+  const config = defineSession({ name: 'n'.repeat(1024), keys, cookie, maxSize: 12288 });
   const state = await readSession(undefined, config);
   state.session.set('big', 'x'.repeat(3000));
   const lines = await commitSession(state, config);
@@ -234,4 +248,16 @@ describe('a polluted Object.prototype supplies no option (own properties only)',
     assert.equal(config.issuedAfter, undefined);
     assert.equal(config.onInvalid, undefined);
   });
+});
+
+test('maxSize is checked against the request-head limit the build reads (Node: http.maxHeaderSize) when the config is made', () => {
+  // The runtime-neutral configure takes the limit as a function: a server started with
+  // --max-http-header-size=32768 allows 28672; one started with 8192 allows only 4096.
+  assert.equal(configure({ name: 'sid', store: cookieStore({ keys }), maxSize: 28672 }, undefined, () => 32768).maxSize, 28672);
+  assert.throws(() => configure({ name: 'sid', store: cookieStore({ keys }), maxSize: 4097 }, undefined, () => 8192), {
+    name: 'RangeError',
+    message: /^options\.maxSize: expected at most 4096 bytes \(the server's request-head limit, 8192 bytes/,
+  });
+  // Without a limit from the runtime (the web build), Node's default is assumed.
+  assert.throws(() => configure({ name: 'sid', store: cookieStore({ keys }), maxSize: 12289 }, undefined), { name: 'RangeError', message: /at most 12288 bytes/ });
 });
