@@ -9,6 +9,7 @@ export { Session } from './session/session.js';
 export { checkTransport } from './session/transport.js';
 export { revocableStore } from './session/revocation.js';
 export { StoreTimeoutError } from './session/store.js';
+export { setFlash, takeFlash, FLASH_PREFIX } from './session/flash.js';
 
 export type { Keyring, KeyInput } from './format/keyring.js';
 export type { SealOptions, UnsealOptions } from './core/options.js';
@@ -16,6 +17,7 @@ export type { UnsealResult, UnsealSuccess, UnsealFailure, UnsealFailureReason } 
 export type { SealedSessionCore } from './core/api.js';
 export type { SessionApi } from './session/bind.js';
 export type { SessionState } from './session/read.js';
+export type { SessionData, SessionKey, SessionValue } from './session/session.js';
 export type { SessionOptions, SessionConfig, SessionCookieOptions } from './session/options.js';
 export type {
   SessionStore,

@@ -13,6 +13,7 @@ import { describe } from '../format/describe.js';
 import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
 import { directCookieStore } from './cookie-store.js';
+import { compiledForSession } from './lifetime.js';
 import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
 import { afterStore, bounded, type SaveContext } from './store.js';
@@ -101,7 +102,8 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
   const fresh = (changes & (Change.Regenerated | Change.Destroyed)) !== 0 || !loaded;
   const changed = (changes & Change.Dirty) !== 0 && changedSinceRead(session);
   const due = loaded && rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt);
-  if (!(fresh || changed || internals.rotated || due)) {
+  const touched = (changes & Change.Touched) !== 0;
+  if (!(fresh || changed || touched || internals.rotated || due)) {
     // Only leftovers: cookies of an earlier layout the request still carried.
     return expireLines(carried & ~used, compiledConfig);
   }
@@ -115,7 +117,7 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
     if (typeof value !== 'string' || value === '' || (direct === undefined && !isCookieValue(value))) {
       throw new TypeError(`store.save: expected null or a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`);
     }
-    const layout = layOut(value, config, compiledConfig);
+    const layout = layOut(value, config, compiledForSession(config, compiledConfig, session));
     const lines = () => layout.lines.concat(expireLines(carried & ~layout.mask, compiledConfig));
     // The old entry goes only once the new one is safely saved: a failed save keeps the user logged
     // in. A store that honours context.replaces has deleted it already; this is for older stores.

@@ -10,6 +10,7 @@ import { describe } from '../format/describe.js';
 import type { Keyring } from '../format/keyring.js';
 import { serializeSetCookie, type SetCookieAttributes } from './cookie.js';
 import { checkStore, DEFAULT_STORE_TIMEOUT, type SessionInvalidReason, type SessionStore } from './store.js';
+import type { Session } from './session.js';
 
 /** The longest cookie lifetime browsers keep: 400 days (RFC 6265bis §4.1.2.1, §4.1.2.2). */
 export const MAX_COOKIE_AGE = 400 * 24 * 60 * 60;
@@ -189,6 +190,15 @@ export interface SessionOptions {
    * to stores that answer with a promise; the built-in cookie store does no I/O and is not timed.
    */
   readonly storeTimeout?: number | undefined;
+  /**
+   * Per-session cookie lifetime ("remember me"), asked whenever a session's cookie is written:
+   * `true` for a persistent cookie (`cookie.maxAge`), `false` for a browser-session cookie (no
+   * `Max-Age`: gone when the browser closes). Keep the user's choice in the session, made at
+   * sign-in, so every re-issue keeps it: `persistent: (session) => session.get('remember') === '1'`.
+   * It can only shorten what `cookie.maxAge` allows; the data's `ttl` applies to both. Default:
+   * every session as `cookie.maxAge` says.
+   */
+  readonly persistent?: ((session: Session) => boolean) | undefined;
 }
 
 /** Resolved, validated session options: the result of `defineSession`. Frozen. */
@@ -209,6 +219,7 @@ export interface SessionConfig {
   readonly now: () => number;
   readonly onWarning: (message: string) => void;
   readonly storeTimeout: number;
+  readonly persistent: ((session: Session) => boolean) | undefined;
 }
 
 /** What requests need, computed at setup. Internal: kept out of the config object. */
@@ -243,7 +254,7 @@ const compiled = new WeakMap<SessionConfig, Compiled>();
 const resolved = new WeakMap<object, SessionConfig>();
 
 const OPTION_KEYS: readonly string[] = Object.freeze([
-  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'maxSize', 'clockSkew', 'issuedAfter', 'now', 'onWarning', 'storeTimeout',
+  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'maxSize', 'clockSkew', 'issuedAfter', 'now', 'onWarning', 'storeTimeout', 'persistent',
 ]);
 const COOKIE_KEYS: readonly string[] = Object.freeze(['maxAge', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned']);
 
@@ -340,6 +351,10 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   if (storeTimeout !== Infinity && (typeof storeTimeout !== 'number' || !Number.isInteger(storeTimeout) || storeTimeout < 1 || storeTimeout > 2 ** 31 - 1)) {
     throw new RangeError(`options.storeTimeout: expected a whole number of ms from 1 to 2147483647 or Infinity, got ${describe(storeTimeout)}`);
   }
+  const persistent = options.persistent;
+  if (persistent !== undefined && typeof persistent !== 'function') {
+    throw new TypeError(`options.persistent: expected a function (session) => boolean, got ${describe(persistent)}`);
+  }
 
   const cookieInput = checkRecord(options.cookie ?? {}, 'options.cookie', COOKIE_KEYS, 'cookie attributes');
   const cookie: SetCookieAttributes = Object.freeze(
@@ -380,6 +395,7 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
     now: now as SessionConfig['now'],
     onWarning: resolveOnWarning(options.onWarning),
     storeTimeout: storeTimeout as number,
+    persistent: persistent as SessionConfig['persistent'],
   });
   compiled.set(config, Object.freeze({
     suffix,

@@ -20,7 +20,34 @@ export const Change = Object.freeze({
   Regenerated: 4,
   /** `destroy()` was called. */
   Destroyed: 8,
+  /** `touch()` was called: re-issue the unchanged session with a fresh expiry. */
+  Touched: 16,
 } as const);
+
+/**
+ * The keys your sessions hold and the type of each value, declared by your app through
+ * declaration merging; empty by default, which allows any string key. Declared, it makes
+ * `session.get('usrId')` a type error wherever a Session appears (every adapter hands out this
+ * class), at no run-time cost: the session stays a `Map<string, string>`. Values must be strings
+ * or string literal types. Flash keys (`flash:…`) stay allowed.
+ * @example
+ * ```ts
+ * declare module 'sealed-session' {
+ *   interface SessionData {
+ *     userId: string;
+ *     theme: 'light' | 'dark';
+ *   }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by the app's declaration merging
+export interface SessionData {}
+
+/** The keys `get`, `set`, `has` and `delete` accept: any string, or the keys of {@link SessionData} once declared. */
+export type SessionKey = [keyof SessionData] extends [never] ? string : Extract<keyof SessionData, string> | `flash:${string}`;
+
+/** The value type of `key`: its type in {@link SessionData}, or `string`. */
+export type SessionValue<K extends string> = [K] extends [never] ? string : K extends keyof SessionData ? SessionData[K] : string;
 
 const mapSet = Map.prototype.set;
 const mapGet = Map.prototype.get;
@@ -48,6 +75,14 @@ let setMetadata: (session: Session, keyId: string | null, issuedAt: number | nul
  * session.set('cart', JSON.stringify([{ sku: 'A1', qty: 2 }]));
  * ```
  */
+// Typed reads: the declarations merge into the class below (its `get` and `has` are Map's own).
+export interface Session {
+  /** The value of `key`, or undefined. */
+  get<K extends SessionKey>(key: K): SessionValue<K> | undefined;
+  /** Whether the session has `key`. */
+  has(key: SessionKey): boolean;
+}
+
 export class Session extends Map<string, string> {
   #changes = 0;
   #keyId: string | null = null;
@@ -92,11 +127,11 @@ export class Session extends Map<string, string> {
   constructor(entries?: Iterable<readonly [string, string]> | null) {
     // Not super(entries): Map's constructor would call this.set before the private fields exist.
     super();
-    if (entries !== undefined && entries !== null) for (const [key, value] of entries) this.set(key, value);
+    if (entries !== undefined && entries !== null) for (const [key, value] of entries) (this as Map<string, string>).set(key, value);
   }
 
   /** Sets an entry. Throws a TypeError for a key or value that is not a well-formed string. */
-  override set(key: string, value: string): this {
+  override set<K extends SessionKey>(key: K, value: SessionValue<K>): this {
     checkString(key, 'key', key);
     checkString(value, 'value', key);
     if (super.get(key) !== value) this.#changing(key);
@@ -104,7 +139,7 @@ export class Session extends Map<string, string> {
   }
 
   /** Deletes an entry; true when there was one. */
-  override delete(key: string): boolean {
+  override delete(key: SessionKey): boolean {
     if (!super.has(key)) return false;
     this.#changing(key);
     return super.delete(key);
@@ -150,6 +185,19 @@ export class Session extends Map<string, string> {
   destroy(): void {
     super.clear();
     this.#changes |= Change.Dirty | Change.Destroyed;
+  }
+
+  /**
+   * Re-issues the session on commit with a fresh expiry, though nothing changed: an explicit
+   * refresh, for apps that set `rolling: false` and renew on their own terms (a "keep me signed in"
+   * ping, a sensitive action). A session with no entries sends nothing.
+   * @example
+   * ```ts
+   * if (request.url.endsWith('/keep-alive')) session.touch();
+   * ```
+   */
+  touch(): void {
+    this.#changes |= Change.Touched;
   }
 
   /** The id of the key that authenticated the loaded cookie; `null` for a new session. */

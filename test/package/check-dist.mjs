@@ -20,7 +20,7 @@ state.session.set('user', 'alice');
 const [line] = await commitSession(state, config);
 const again = await readSession(line.slice(0, line.indexOf(';')), config);
 assert.equal(again.session.get('user'), 'alice');
-for (const subpath of ['express', 'fastify', 'koa', 'hono', 'fetch', 'http']) {
+for (const subpath of ['express', 'fastify', 'koa', 'hono', 'fetch', 'http', 'cookies']) {
   const resolved = import.meta.resolve(`sealed-session/${subpath}`);
   assert.match(resolved, new RegExp(`/dist/adapters/${subpath}\\.js$`), resolved);
   await import(`sealed-session/${subpath}`);

@@ -1,0 +1,174 @@
+// The Next.js App Router app of docs/frameworks/nextjs.md, run for real: `next build` without
+// SESSION_KEY, `next start` on a free loopback port, then HTTP checks and a real Chromium clicking
+// through sign-in, reload and sign-out. Timings of build and run are printed as diagnostics.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { generateKey } from 'sealed-session';
+
+const appDir = new URL('..', import.meta.url).pathname;
+const nextBin = join(appDir, 'node_modules/next/dist/bin/next');
+const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+delete baseEnv.SESSION_KEY;
+
+/** A port the kernel just handed out on 127.0.0.1, free once the probe closes. */
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Waits for `next start` to answer, bounded by count (and the server exiting). */
+async function ready(url, server) {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
+    try {
+      await fetch(url, { redirect: 'manual' });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error('next start did not answer after 300 attempts');
+}
+
+let base;
+let server;
+let serverLog = '';
+
+before(async () => {
+  const buildStart = performance.now();
+  // No SESSION_KEY at build: the config is made on first use (lib/session.ts).
+  const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: appDir, env: baseEnv, encoding: 'utf8' });
+  assert.equal(build.status, 0, `next build failed:\n${build.stdout}\n${build.stderr}`);
+  console.log(`# next build: ${((performance.now() - buildStart) / 1000).toFixed(1)} s`);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const startAt = performance.now();
+  server = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: appDir,
+    env: { ...baseEnv, SESSION_KEY: generateKey() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout.on('data', (chunk) => (serverLog += chunk));
+  server.stderr.on('data', (chunk) => (serverLog += chunk));
+  await ready(base, server);
+  console.log(`# next start ready: ${((performance.now() - startAt) / 1000).toFixed(1)} s`);
+});
+
+after(async () => {
+  if (server !== undefined && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+});
+
+describe('Next.js App Router over HTTP', () => {
+  test('the proxy redirects an anonymous visitor of /dashboard to / on the same origin (relative Location)', async () => {
+    const response = await fetch(`${base}/dashboard`, { redirect: 'manual' });
+    assert.equal(response.status, 307);
+    assert.equal(response.headers.get('location'), '/');
+  });
+
+  test('the proxy guards only its matcher: /, the sign-in page, answers 200 without a loop', async () => {
+    const response = await fetch(`${base}/`, { redirect: 'manual' });
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /Sign in/);
+  });
+
+  test('the Route Handler redirects an anonymous visitor to /', async () => {
+    const response = await fetch(`${base}/api/me`, { redirect: 'manual' });
+    assert.equal(response.status, 303);
+    assert.equal(response.headers.get('location'), '/');
+  });
+
+  test("a Server Component's write fails with the adapter's TypeError saying where to write", async () => {
+    const response = await fetch(`${base}/readonly`);
+    const text = (await response.text()).replaceAll('&#x27;', "'");
+    assert.match(text, /TypeError: commit: expected a cookie jar that can be written, got one whose set\(\) threw/);
+    assert.match(text, /change it in a Server Action, a Route Handler or the proxy/);
+  });
+});
+
+describe('Next.js App Router in Chromium', () => {
+  let context;
+  let userDataDir;
+  before(async () => {
+    userDataDir = mkdtempSync(join(tmpdir(), 'chromium-next-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    });
+  });
+  after(async () => {
+    await context?.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  const sessionCookies = async () => (await context.cookies(base)).filter((cookie) => /^sid(\.\d)?$/.test(cookie.name));
+
+  test('sign in with a Server Action, reloads keep the session, the Route Handler writes it, sign out ends it', async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.fill('input[name=user]', 'alice');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/dashboard`);
+    assert.equal(await page.textContent('#who'), 'Dashboard of alice');
+    const [cookie] = await sessionCookies();
+    assert.equal(cookie?.httpOnly, true);
+    assert.equal(cookie?.sameSite, 'Lax');
+    assert.match(cookie?.value ?? '', /^ss1\./);
+
+    await page.reload();
+    assert.equal(await page.textContent('#who'), 'Dashboard of alice');
+    await page.goto(`${base}/`);
+    assert.equal(await page.textContent('#who'), 'Signed in as alice');
+
+    await page.goto(`${base}/api/me`);
+    assert.deepEqual(JSON.parse(await page.textContent('body')), { user: 'alice', visits: '1' });
+    await page.reload();
+    assert.deepEqual(JSON.parse(await page.textContent('body')), { user: 'alice', visits: '2' });
+
+    await page.goto(`${base}/dashboard`);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/`);
+    await page.waitForSelector('input[name=user]');
+    assert.deepEqual(await sessionCookies(), [], 'sign-out deleted the cookie');
+
+    await page.goto(`${base}/dashboard`);
+    assert.equal(page.url(), `${base}/`, 'the proxy sends a signed-out visitor back');
+    await page.close();
+  });
+
+  test('a change made in the Route Handler re-issues the cookie through cookies()', async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.fill('input[name=user]', 'bob');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/dashboard`);
+    const first = (await sessionCookies())[0]?.value;
+    await page.goto(`${base}/api/me`);
+    const second = (await sessionCookies())[0]?.value;
+    assert.ok(first && second && first !== second, 'a new token after the change');
+    await page.goto(`${base}/dashboard`);
+    assert.equal(await page.textContent('#who'), 'Dashboard of bob');
+    await page.close();
+  });
+});
+
+after(() => {
+  if (process.exitCode) console.log(serverLog);
+});
