@@ -67,7 +67,8 @@ export interface JarSession {
  * (or one options object kept at module level). Rejects when the store fails.
  *
  * Where the framework forbids writing (a Next.js Server Component), read the session and do not
- * call `commit`: a change made there cannot reach the browser, and commit says so.
+ * call `commit`: a change made there cannot reach the browser, and commit says so. Astro does not
+ * refuse a late write (it logs a warning and drops the cookie): commit in a page's frontmatter.
  * @example A Next.js Server Action:
  * ```ts
  * 'use server';
@@ -164,7 +165,7 @@ function writeLine(jar: CookieWriter, line: string): void {
     throw new TypeError(
       `commit: expected a cookie jar that can be written, got one whose set() threw. A Next.js Server Component can ` +
         `only read cookies: read the session there, and change it in a Server Action, a Route Handler or the proxy ` +
-        `(middleware). SvelteKit and Astro refuse writes once the response has started: commit before returning it.`,
+        `(middleware). SvelteKit refuses writes once the response is generated: commit before returning it.`,
       { cause: error },
     );
   }
