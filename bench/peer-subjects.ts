@@ -4,6 +4,7 @@
  * test/docs/figures.test.ts can check the token sizes the README quotes against these very subjects.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import fastifySecureSession from '@fastify/secure-session';
 import * as HapiIron from '@hapi/iron';
@@ -59,6 +60,12 @@ export interface Subject {
   readonly options: string;
   readonly seal: (data: ReadonlyMap<string, string>, entries: Entries) => Promise<string>;
   readonly unseal: (token: string) => Promise<Entries | ReadonlyMap<string, string> | null>;
+}
+
+/** The installed version of a peer, so that every row names what actually ran. */
+function installed(name: string): string {
+  const manifest = new URL(`../node_modules/${name}/package.json`, import.meta.url);
+  return `${name} ${(JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version}`;
 }
 
 // --- keys: one 32-byte secret (or 32-character password) per library, made once -----------------
@@ -120,7 +127,7 @@ export const subjects: Subject[] = [
     },
   },
   {
-    name: 'iron-session 8.0.4 sealData/unsealData',
+    name: `${installed('iron-session')} sealData/unsealData`,
     options: 'defaults: ttl 14 days; iron Fe26.2 (AES-256-CBC + HMAC-SHA256, PBKDF2 1 iteration, 256-bit salts)',
     seal: (_data, entries) => sealData(entries, { password: ironPassword }),
     unseal: async (token) => {
@@ -129,19 +136,19 @@ export const subjects: Subject[] = [
     },
   },
   {
-    name: '@hapi/iron 7.0.1 seal/unseal',
+    name: `${installed('@hapi/iron')} seal/unseal`,
     options: 'Iron.defaults: ttl 0 (no expiry), Fe26.2 as above',
     seal: (_data, entries) => HapiIron.seal(entries, ironPassword, HapiIron.defaults),
     unseal: async (token) => (await HapiIron.unseal(token, ironPassword, HapiIron.defaults)) as Entries,
   },
   {
-    name: 'iron-webcrypto 2.0.0 seal/unseal',
+    name: `${installed('iron-webcrypto')} seal/unseal`,
     options: 'defaults: ttl 0 (no expiry), Fe26.2 as above, on WebCrypto',
     seal: (_data, entries) => IronWebcrypto.seal(entries, { id: '1', secret: ironPassword }, IronWebcrypto.defaults),
     unseal: async (token) => (await IronWebcrypto.unseal(token, { '1': ironPassword }, IronWebcrypto.defaults)) as Entries,
   },
   {
-    name: 'jose 6.2.18 EncryptJWT dir',
+    name: `${installed('jose')} EncryptJWT dir`,
     options: "alg 'dir', enc 'A256GCM', iat + exp 7 days; key imported once",
     seal: (_data, entries) => new EncryptJWT(entries).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).setIssuedAt().setExpirationTime('7d').encrypt(joseDirKey),
     unseal: async (token) => {
@@ -152,7 +159,7 @@ export const subjects: Subject[] = [
     },
   },
   {
-    name: 'jose 6.2.18 EncryptJWT A256KW',
+    name: `${installed('jose')} EncryptJWT A256KW`,
     options: "alg 'A256KW', enc 'A256GCM', iat + exp 7 days; key imported once",
     seal: (_data, entries) => new EncryptJWT(entries).setProtectedHeader({ alg: 'A256KW', enc: 'A256GCM' }).setIssuedAt().setExpirationTime('7d').encrypt(joseKwKey),
     unseal: async (token) => {
@@ -163,13 +170,13 @@ export const subjects: Subject[] = [
     },
   },
   {
-    name: 'jose 6.2.18 CompactEncrypt dir',
+    name: `${installed('jose')} CompactEncrypt dir`,
     options: "alg 'dir', enc 'A256GCM', JSON payload, no claims (no expiry); key imported once",
     seal: (_data, entries) => new CompactEncrypt(encoder.encode(JSON.stringify(entries))).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(joseDirKey),
     unseal: async (token) => JSON.parse(decoder.decode((await compactDecrypt(token, joseDirKey)).plaintext)) as Entries,
   },
   {
-    name: '@fastify/secure-session 8.4.0',
+    name: installed('@fastify/secure-session'),
     options: 'encodeSecureSession/decodeSecureSession: sodium-native crypto_secretbox (XSalsa20-Poly1305), 32-byte key, expiry 1 day',
     seal: async (_data, entries) => fastify.encodeSecureSession(fastify.createSecureSession({ ...entries })),
     unseal: async (token) => fastify.decodeSecureSession(token)?.data() as Entries | undefined ?? null,

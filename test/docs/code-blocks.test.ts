@@ -11,8 +11,9 @@
  *
  * One exception: a block that shows a file of an app the tests build and run (an integration
  * suite's Next.js or SvelteKit app, whose imports resolve only inside that suite) is preceded by
- * `<!-- file: integration/<suite>/<path> -->` on the line before its fence. It is then not
- * type-checked here: it must equal that file, which its own suite compiles and runs.
+ * `<!-- file: integration/<suite>/<path> -->`, with only blank lines or headings between it and
+ * the fence. It is then not type-checked here: it must equal that file, which its own suite
+ * compiles and runs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,14 +66,22 @@ function markdownFiles(): string[] {
 
 /**
  * The fenced blocks of a Markdown text (CommonMark: ``` or ~~~, three or more, possibly indented
- * inside a list item; the indentation of the opening fence is removed from every line).
+ * inside a list item; the indentation of the opening fence is removed from every line). A
+ * `<!-- file: path -->` line applies to the next fence when only blank lines and headings
+ * (such as "### `app/page.tsx`") stand between them.
  */
 function extractBlocks(file: string, markdown: string): CodeBlock[] {
   const blocks: CodeBlock[] = [];
   const lines = markdown.split('\n');
+  let shows: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const open = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)/.exec(lines[i]!);
-    if (open === null) continue;
+    if (open === null) {
+      const marker = /^\s*<!--\s*file:\s*(\S+)\s*-->\s*$/.exec(lines[i]!)?.[1];
+      if (marker !== undefined) shows = marker;
+      else if (lines[i]!.trim() !== '' && !/^#{1,6}\s/.test(lines[i]!)) shows = undefined;
+      continue;
+    }
     const [, indent, fence, info] = open as unknown as [string, string, string, string];
     const body: string[] = [];
     let j = i + 1;
@@ -81,9 +90,9 @@ function extractBlocks(file: string, markdown: string): CodeBlock[] {
       if (line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === '') break;
       body.push(line.startsWith(indent) ? line.slice(indent.length) : line.trimStart());
     }
-    const shows = /^\s*<!--\s*file:\s*(\S+)\s*-->\s*$/.exec(lines[i - 1] ?? '')?.[1];
     const block = { file, line: i + 2, indent: indent.length, language: info.toLowerCase(), code: body.join('\n') };
     blocks.push(shows === undefined ? block : { ...block, shows });
+    shows = undefined;
     i = j;
   }
   return blocks;
@@ -102,9 +111,13 @@ test('the extractor finds fences with their lines, indented ones included, and n
   ]);
 });
 
-test('the extractor reads a `<!-- file: path -->` line before a fence as the file the block shows', () => {
-  const markdown = ['<!-- file: integration/app/page.ts -->', '```ts', 'export {};', '```'].join('\n');
-  assert.deepEqual(extractBlocks('x.md', markdown), [{ file: 'x.md', line: 3, indent: 0, language: 'ts', code: 'export {};', shows: 'integration/app/page.ts' }]);
+test('the extractor reads a `<!-- file: path -->` line as the file the next block shows, across blank lines and headings only', () => {
+  const markdown = ['<!-- file: integration/app/page.ts -->', '### `page.ts`', '', '```ts', 'export {};', '```', '<!-- file: a.ts -->', 'Some prose.', '```ts', 'x;', '```', '```ts', 'y;', '```'].join('\n');
+  assert.deepEqual(extractBlocks('x.md', markdown), [
+    { file: 'x.md', line: 5, indent: 0, language: 'ts', code: 'export {};', shows: 'integration/app/page.ts' },
+    { file: 'x.md', line: 10, indent: 0, language: 'ts', code: 'x;' },
+    { file: 'x.md', line: 13, indent: 0, language: 'ts', code: 'y;' },
+  ]);
 });
 
 test('every block marked `<!-- file: path -->` equals that file', () => {

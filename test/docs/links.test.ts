@@ -2,6 +2,7 @@
  * Every relative link in the user-facing Markdown (README.md, CONTRIBUTING.md, CHANGELOG.md and
  * docs/**\/*.md) leads somewhere: the file or folder exists, and a `#fragment` names a heading of
  * the page it points to (GitHub's heading ids: lower case, punctuation dropped, spaces as hyphens).
+ * And no page names Kocha: issue 10 keeps the docs free of a project users never meet.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,4 +93,9 @@ test('every relative link in README.md, CONTRIBUTING.md, CHANGELOG.md and docs/ 
     }
   }
   assert.deepEqual(broken, []);
+});
+
+test('no user-facing page names Kocha, the internal model the design started from (users never need it)', () => {
+  const named = pages().filter((page) => /kocha/i.test(readFileSync(join(root, page), 'utf8')));
+  assert.deepEqual(named, []);
 });
