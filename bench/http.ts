@@ -1,164 +1,257 @@
 /**
- * Requests per second of a minimal node:http handler, without and with the session
- * (sealed-session/http), over real HTTP on loopback (127.0.0.1 only). Three cases, all sending the
- * same Cookie header (the 5-entry sample, sealed, among 10 unrelated cookies):
- *   no session:   the handler answers without touching the cookie
- *   read-only:    withSession, session.get('userId'): nothing to send back
- *   read + write: withSession, session.set('lastSeen', …): one Set-Cookie, a fresh seal
- *   read + write, no crypto: the same on a store returning a fixed result: the adapter's own cost
- * Targets (issue 5): read-only costs at most 10% more than no session, read + write at most 25%,
- * cost being the time per request (1 / req/s).
+ * The HTTP benchmark (issue 13): the server's CPU time per request under a server-bound load, for
+ * sealed-session and the session library each framework's users would otherwise pick, side by side
+ * with a bare handler (the floor), on node:http, Express, Fastify, Koa and Hono (@hono/node-server).
  *
- * The server runs in a child process, so client and server each have an event loop (and a core, on
- * a 2-core machine). The client keeps 32 requests in flight on a keep-alive agent. Cases alternate
- * in rounds, so all see the same machine state; each case's req/s is the median of its rounds (one
- * noisy round does not decide). The server also reports its CPU time per request: the session's own
- * cost, whatever limits throughput (often the client, on a small machine).
- * Bounded: BENCH_HTTP_ROUNDS (5) rounds of BENCH_HTTP_MS (600) ms per case, after a warm-up.
- * Run: npm run bench (it builds dist/ first: the benchmarks measure the built package, as users run it).
+ *   peers   @fastify/secure-session (libsodium secretbox, in the cookie), express-session with its
+ *           MemoryStore (a signed id in the cookie, no encryption), koa-session (signed base64 JSON in
+ *           the cookie), iron-session (AES-256-CBC + HMAC-SHA256 on WebCrypto, in the cookie)
+ *   kinds   read: the handler reads `userId`, nothing is sent back;
+ *           write: it also sets `lastSeen`, so one fresh cookie goes out
+ *   session the 5-entry sample (fixtures.ts), written by each library through its own API (GET /init),
+ *           sent among 10 unrelated cookies
+ *
+ * The load is `wrk` (a C load generator; Debian's package), one thread, CONNECTIONS keep-alive
+ * connections on 127.0.0.1, for ROUND_S seconds per case. On a small machine wrk and the server share
+ * the cores, so requests/s mostly measures the machine; the figure is the server process's own CPU
+ * time (process.cpuUsage, every thread, asked over IPC before and after each wrk run) divided by the
+ * requests wrk completed. Requests/s and wrk's p99 latency are printed alongside.
+ *
+ * One framework at a time: its variants each run in a server child process of their own (so one
+ * library's garbage or JIT state never lands on another's bill), all started before the first round.
+ * Rounds interleave every case of the framework, alternating the order; a ratio is computed within
+ * each round (ours ÷ peer, ours ÷ bare) and the printed ratio is the median of those per-round
+ * ratios, with their range, so a noisy round shows up as a wide range instead of a wrong median.
+ *
+ * Bounded: BENCH_HTTP_ROUNDS (5) rounds of BENCH_HTTP_SECONDS (1) s per case after a 1 s warm-up,
+ * about 2.5 minutes for all five frameworks. BENCH_HTTP_ONLY=fastify,koa runs some frameworks only.
+ * BENCH_HTTP_PROFILE=<dir> starts the servers with `node --cpu-prof`, one folder per server under <dir>
+ * (written when they exit; the largest file is the main thread's, others are tsx's loader thread); `node bench/profile-summary.ts <file.cpuprofile>` lists the hottest functions.
+ * Run: npm run bench:http (it builds dist/ first: the servers import the built package).
  */
-import { fork } from 'node:child_process';
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createKeyring, generateKey, readSession, seal, unseal, type SessionStore, type StoreLoadResult } from 'sealed-session';
-import { withSession } from 'sealed-session/http';
+import { createKeyring, generateKey } from 'sealed-session';
+import type { SessionEnv } from 'sealed-session/hono';
 import { SAMPLE_SESSION } from './fixtures.js';
 import { check } from './harness.js';
 
 const NAME = 'sid';
-const CONCURRENCY = 32;
+const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
-const ROUND_MS = Number(process.env.BENCH_HTTP_MS ?? 600);
-const TARGETS: Readonly<Record<string, number>> = Object.freeze({ '/read': 1.1, '/write': 1.25 });
-const CASES = [
-  ['/none', 'no session'],
-  ['/read', 'read-only, 5 entries'],
-  ['/write', 'read + write, 5 entries'],
-  ['/adapter', 'read + write, no crypto'],
-] as const;
+const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? 1);
+const PROFILE_DIR = process.env.BENCH_HTTP_PROFILE;
+// The peers' secrets: fixed, as only this run's own servers ever see their cookies.
+const SECRET_32 = 'bench-only-secret-bench-only-secret!!'.slice(0, 32);
+const PASSWORD = 'bench-only-password-of-at-least-32-characters';
 
-type Path = (typeof CASES)[number][0];
-/** What the child sends back over IPC. */
+const FRAMEWORKS = {
+  http: ['bare', 'ours', 'iron-session'],
+  express: ['bare', 'ours', 'express-session', 'iron-session'],
+  fastify: ['bare', 'ours', '@fastify/secure-session'],
+  koa: ['bare', 'ours', 'koa-session'],
+  hono: ['bare', 'ours', 'iron-session'],
+} as const satisfies Record<string, readonly string[]>;
+type Framework = keyof typeof FRAMEWORKS;
+const KINDS = ['read', 'write'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** What a server child sends over IPC: its port once, then its CPU time (µs) per question. */
 type ServerMessage = { port: number } | { cpu: number };
 
-if (process.argv[2] === '--server') await serve(process.env.BENCH_KEY!);
+/** The three routes every server answers: /init writes the sample, /read and /write are timed. */
+interface SessionLike {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+const LAST_SEEN = '1735689600';
+function fill(session: SessionLike): string {
+  for (const [key, value] of SAMPLE_SESSION) session.set(key, value);
+  return 'ok';
+}
+function answer(kind: string, session: SessionLike): string {
+  if (kind === 'init') return fill(session);
+  if (kind === 'write') session.set('lastSeen', LAST_SEEN);
+  return session.get('userId') ?? 'none';
+}
+/** A plain object session (express-session, koa-session, iron-session) seen through get/set. */
+function objectSession(target: Record<string, unknown>): SessionLike {
+  return { get: (key) => target[key] as string | undefined, set: (key, value) => void (target[key] = value) };
+}
+
+if (process.argv[2] === '--server') await serve(process.argv[3] as Framework, process.argv[4]!);
 else await main();
 
-/** The child: one server, one route per case, the session options of a typical app. */
-async function serve(secret: string): Promise<void> {
-  const plain = (_req: IncomingMessage, res: ServerResponse) => {
-    res.end('ok');
-  };
-  const keys = createKeyring(secret);
-  const readHandler = (_req: IncomingMessage, res: ServerResponse, session: Map<string, string>) => {
-    res.end(session.get('userId'));
-  };
-  const writeHandler = (_req: IncomingMessage, res: ServerResponse, session: Map<string, string>) => {
-    session.set('lastSeen', '1735689600');
-    res.end(session.get('userId'));
-  };
-  // The store without cryptography: whatever the cookie, the sample session, opened once here.
-  const token = await seal(SAMPLE_SESSION, { keys, context: NAME });
-  const opened = (await unseal(token, { keys, context: NAME })) as StoreLoadResult;
-  const fixed: SessionStore = { load: async () => opened, save: async () => token };
-  const routes: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => void>> = {
-    '/none': plain,
-    '/read': withSession(readHandler, { name: NAME, keys }),
-    '/write': withSession(writeHandler, { name: NAME, keys }),
-    '/adapter': withSession(writeHandler, { name: NAME, store: fixed }),
-  };
-  const server = createServer((req, res) => routes[req.url!]!(req, res));
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+/**
+ * The child: one framework, one variant, listening on a free loopback port. Peers are imported by a
+ * computed name: their type declarations augment the same framework types as ours (`request.session`),
+ * and only one of the two can be in a program.
+ */
+async function serve(framework: Framework, variant: string): Promise<void> {
+  const load = (name: string): Promise<any> => import(name); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const keys = createKeyring(generateKey()); // each server writes the cookies it is sent (/init)
+  const kindOf = (url: string | undefined) => (url ?? '/').slice(1);
+  let listen: () => Promise<number>;
+
+  if (framework === 'http') {
+    let handle: (req: IncomingMessage, res: ServerResponse) => unknown;
+    if (variant === 'bare') handle = (_req, res) => res.end('12345');
+    else if (variant === 'ours') {
+      const { withSession } = await import('sealed-session/http');
+      handle = withSession((req, res, session) => res.end(answer(kindOf(req.url), session)), { name: NAME, keys });
+    } else {
+      const { getIronSession, nodeCookies } = await load('iron-session');
+      handle = async (req, res) => {
+        const session = await getIronSession(nodeCookies(req, res), { cookieName: NAME, password: PASSWORD });
+        const body = answer(kindOf(req.url), objectSession(session));
+        if (kindOf(req.url) !== 'read') await session.save();
+        res.end(body);
+      };
+    }
+    const server = createServer((req, res) => void handle(req, res));
+    listen = () => listenOn(server);
+  } else if (framework === 'express') {
+    const express = (await import('express')).default;
+    const app = express();
+    app.set('etag', false); // the same response work for every variant, and none a peer would not do
+    app.set('x-powered-by', false);
+    if (variant === 'bare') app.get('/:kind', (_req, res) => void res.send('12345'));
+    else if (variant === 'ours') {
+      const { session } = await import('sealed-session/express');
+      app.use(session({ name: NAME, keys }));
+      app.get('/:kind', (req, res) => void res.send(answer(req.params.kind!, req.session)));
+    } else if (variant === 'express-session') {
+      const expressSession = (await load('express-session')).default;
+      // resave/saveUninitialized false: the settings its documentation recommends; a read stores nothing.
+      app.use(expressSession({ name: NAME, secret: PASSWORD, resave: false, saveUninitialized: false, store: new expressSession.MemoryStore() }));
+      app.get('/:kind', (req, res) => void res.send(answer(req.params.kind!, objectSession((req as unknown as { session: Record<string, unknown> }).session))));
+    } else {
+      const { getIronSession, nodeCookies } = await load('iron-session');
+      app.get('/:kind', async (req, res) => {
+        const session = await getIronSession(nodeCookies(req, res), { cookieName: NAME, password: PASSWORD });
+        const body = answer(req.params.kind!, objectSession(session));
+        if (req.params.kind !== 'read') await session.save();
+        res.send(body);
+      });
+    }
+    listen = () => listenOn(createServer(app));
+  } else if (framework === 'fastify') {
+    const Fastify = (await import('fastify')).default;
+    const app = Fastify();
+    if (variant === 'ours') {
+      const { session } = await import('sealed-session/fastify');
+      await app.register(session, { name: NAME, keys });
+      app.get<{ Params: { kind: string } }>('/:kind', async (request) => answer(request.params.kind, request.session));
+    } else if (variant === 'bare') {
+      app.get('/:kind', async () => '12345');
+    } else {
+      await app.register((await load('@fastify/secure-session')).default, { key: Buffer.from(SECRET_32), cookieName: NAME, cookie: { path: '/' } });
+      app.get<{ Params: { kind: string } }>('/:kind', async (request) => answer(request.params.kind, (request as unknown as { session: SessionLike }).session));
+    }
+    await app.ready();
+    listen = () => listenOn(app.server);
+  } else if (framework === 'koa') {
+    const Koa = (await import('koa')).default;
+    const app = new Koa();
+    app.keys = [PASSWORD];
+    if (variant === 'ours') {
+      const { session } = await import('sealed-session/koa');
+      app.use(session({ name: NAME, keys }));
+      app.use((ctx) => void (ctx.body = answer(kindOf(ctx.path), ctx.session)));
+    } else if (variant === 'bare') {
+      app.use((ctx) => void (ctx.body = '12345'));
+    } else {
+      const koaSession = (await load('koa-session')).default;
+      app.use(koaSession({ key: NAME }, app));
+      app.use((ctx) => void (ctx.body = answer(kindOf(ctx.path), objectSession((ctx as unknown as { session: Record<string, unknown> }).session))));
+    }
+    listen = () => listenOn(createServer(app.callback()));
+  } else {
+    const { Hono } = await import('hono');
+    const { getRequestListener } = await import('@hono/node-server');
+    if (variant === 'ours') {
+      const { session } = await import('sealed-session/hono');
+      const app = new Hono<SessionEnv>();
+      app.use(session({ name: NAME, keys }));
+      app.get('/:kind', (c) => c.text(answer(c.req.param('kind'), c.get('session'))));
+      listen = () => listenOn(createServer(getRequestListener(app.fetch)));
+    } else if (variant === 'bare') {
+      const app = new Hono();
+      app.get('/:kind', (c) => c.text('12345'));
+      listen = () => listenOn(createServer(getRequestListener(app.fetch)));
+    } else {
+      const { getIronSession, webCookies } = await load('iron-session');
+      const app = new Hono();
+      app.get('/:kind', async (c) => {
+        const headers = new Headers();
+        const session = await getIronSession(webCookies(c.req.raw, headers), { cookieName: NAME, password: PASSWORD });
+        const kind = c.req.param('kind');
+        const body = answer(kind, objectSession(session));
+        if (kind !== 'read') await session.save();
+        for (const line of headers.getSetCookie()) c.header('set-cookie', line, { append: true });
+        return c.text(body);
+      });
+      listen = () => listenOn(createServer(getRequestListener(app.fetch)));
+    }
+  }
+
+  const port = await listen();
   process.on('message', () => {
     const { user, system } = process.cpuUsage();
     process.send!({ cpu: user + system } satisfies ServerMessage);
   });
+  // Exit on the parent's word rather than on disconnect alone, so --cpu-prof writes its profile.
   process.on('disconnect', () => process.exit(0));
-  process.send!({ port: (server.address() as AddressInfo).port } satisfies ServerMessage);
+  process.send!({ port } satisfies ServerMessage);
 }
 
-async function main(): Promise<void> {
-  const secret = generateKey();
-  const token = await seal(SAMPLE_SESSION, { keys: createKeyring(secret), context: NAME });
-  const unrelated = Array.from({ length: 10 }, (_, i) => `pref_${i}=${'v'.repeat(8 + i)}${i}`);
-  const cookie = [...unrelated.slice(0, 5), `${NAME}=${token}`, ...unrelated.slice(5)].join('; ');
+function listenOn(server: ReturnType<typeof createServer>): Promise<number> {
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
 
-  const child = fork(fileURLToPath(import.meta.url), ['--server'], { execArgv: process.execArgv, env: { ...process.env, BENCH_KEY: secret } });
-  // The child answers one message at a time: one pending reply at most.
+/** A server child and its IPC. */
+interface Server {
+  readonly variant: string;
+  readonly port: number;
+  cpu(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startServer(framework: Framework, variant: string): Promise<Server> {
+  const execArgv = [...process.execArgv, ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${framework}-${variant.replace(/\W/g, '')}`])];
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--server', framework, variant], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   let reply: { resolve: (message: ServerMessage) => void; reject: (error: Error) => void } | undefined;
   child.on('message', (message: ServerMessage) => reply?.resolve(message));
-  child.on('exit', () => reply?.reject(new Error('the benchmark server exited')));
-  const nextMessage = () => new Promise<ServerMessage>((resolve, reject) => (reply = { resolve, reject }));
-  try {
-    const { port } = (await nextMessage()) as { port: number };
-    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const get = (path: Path) => fetchOnce(agent, port, path, cookie);
-
-    // Cross-check every case before timing anything.
-    const none = await get('/none');
-    check(none.status === 200 && none.body === 'ok' && none.setCookies.length === 0, 'no session: 200 ok, no cookie');
-    const read = await get('/read');
-    check(read.status === 200 && read.body === '12345' && read.setCookies.length === 0, 'read-only: the session opens, nothing is sent');
-    const write = await get('/write');
-    check(write.status === 200 && write.body === '12345' && write.setCookies.length === 1, 'read + write: one Set-Cookie');
-    const adapter = await get('/adapter');
-    check(adapter.status === 200 && adapter.body === '12345' && adapter.setCookies.length === 1 && adapter.setCookies[0]!.startsWith(`${NAME}=ss1.`), 'no crypto: one Set-Cookie');
-    const reread = await readSession(write.setCookies[0]!.split(';')[0], { name: NAME, keys: createKeyring(secret) });
-    check(reread.session.get('lastSeen') === '1735689600' && reread.session.size === SAMPLE_SESSION.size + 1, 'read + write: the new cookie reads back');
-
-    const cpu = async () => {
+  child.on('exit', () => reply?.reject(new Error(`the ${framework} ${variant} server exited`)));
+  const next = () => new Promise<ServerMessage>((resolve, reject) => (reply = { resolve, reject }));
+  const { port } = (await next()) as { port: number };
+  return {
+    variant,
+    port,
+    async cpu() {
+      const message = next();
       child.send('cpu');
-      return ((await nextMessage()) as { cpu: number }).cpu;
-    };
-    const totals = new Map<Path, { rates: number[]; requests: number; cpu: number }>(CASES.map(([path]) => [path, { rates: [], requests: 0, cpu: 0 }]));
-    for (const [path] of CASES) await load(get, path, ROUND_MS / 2); // warm-up: JIT, sockets
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [path] of round % 2 === 0 ? CASES : [...CASES].reverse()) {
-        const cpuBefore = await cpu();
-        const { requests, ms } = await load(get, path, ROUND_MS);
-        const total = totals.get(path)!;
-        total.rates.push((requests * 1000) / ms);
-        total.requests += requests;
-        total.cpu += (await cpu()) - cpuBefore;
-      }
-    }
-    agent.destroy();
-
-    console.log(`\nnode:http on 127.0.0.1, server in a child process, ${CONCURRENCY} keep-alive requests in flight, ` +
-      `${ROUNDS} rounds of ${ROUND_MS} ms per case; Cookie header ${cookie.length} chars (token ${token.length})`);
-    const rate = (path: Path) => median(totals.get(path)!.rates);
-    const cpuPerRequest = (path: Path) => totals.get(path)!.cpu / totals.get(path)!.requests;
-    for (const [path, label] of CASES) {
-      const cost = rate('/none') / rate(path); // time per request relative to no session
-      const target = TARGETS[path];
-      const verdict = target === undefined ? '' : ` (target <= ${target.toFixed(2)}x: ${cost <= target ? 'met' : 'NOT met'})`;
-      console.log(`  ${label.padEnd(26)} ${rate(path).toFixed(0).padStart(7)} req/s   cost ${cost.toFixed(2)}x${verdict.padEnd(26)}` +
-        `   server CPU ${cpuPerRequest(path).toFixed(1).padStart(6)} µs/req (+${(cpuPerRequest(path) - cpuPerRequest('/none')).toFixed(1)})`);
-    }
-  } finally {
-    child.disconnect();
-  }
+      return ((await message) as { cpu: number }).cpu;
+    },
+    stop: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.disconnect();
+    }),
+  };
 }
 
-/** Keeps CONCURRENCY requests in flight for `ms`; returns how many completed and the time taken. */
-async function load(get: (path: Path) => Promise<unknown>, path: Path, ms: number): Promise<{ requests: number; ms: number }> {
-  const start = performance.now();
-  const deadline = start + ms;
-  let requests = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < deadline) {
-      await get(path);
-      requests++;
-    }
-  }));
-  return { requests, ms: performance.now() - start };
+interface Response {
+  status: number;
+  body: string;
+  setCookies: string[];
 }
-
-function fetchOnce(agent: Agent, port: number, path: string, cookie: string): Promise<{ status: number; body: string; setCookies: string[] }> {
+function get(port: number, path: string, cookie: string): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, headers: { cookie } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: cookie === '' ? {} : { cookie } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -170,7 +263,116 @@ function fetchOnce(agent: Agent, port: number, path: string, cookie: string): Pr
   });
 }
 
+/** The Cookie header of the timed requests: the library's own cookies from /init, among 10 others. */
+async function cookieFor(server: Server): Promise<string> {
+  const unrelated = Array.from({ length: 10 }, (_, i) => `pref_${i}=${'v'.repeat(8 + i)}${i}`);
+  if (server.variant === 'bare') return unrelated.join('; ');
+  const init = await get(server.port, '/init', '');
+  const own = init.setCookies.map((line) => line.split(';')[0]!);
+  check(init.status === 200 && own.length > 0, `${server.variant}: /init sets a cookie`);
+  return [...unrelated.slice(0, 5), ...own, ...unrelated.slice(5)].join('; ');
+}
+
+/** Cross-checks a variant before anything is timed: the session opens, writes send one cookie. */
+async function crossCheck(server: Server, cookie: string): Promise<void> {
+  const read = await get(server.port, '/read', cookie);
+  check(read.status === 200 && read.body === '12345', `${server.variant}: /read answers the session's userId`);
+  if (server.variant === 'bare') return;
+  check(read.setCookies.length === 0, `${server.variant}: /read sends no cookie`);
+  const write = await get(server.port, '/write', cookie);
+  // express-session keeps the data in its store: a write saves there, and the id cookie stays as it is.
+  const sends = server.variant === 'express-session' ? 0 : 1;
+  check(write.status === 200 && write.body === '12345' && write.setCookies.length >= sends, `${server.variant}: /write sends a cookie`);
+}
+
+interface Sample {
+  /** Server CPU µs per request. */
+  cpu: number;
+  rate: number;
+  p99ms: number;
+  requests: number;
+}
+
+/** One wrk run against one route, with the server's CPU time around it. */
+async function run(server: Server, path: string, cookie: string, seconds: number): Promise<Sample> {
+  const before = await server.cpu();
+  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `Cookie: ${cookie}`, `http://127.0.0.1:${server.port}${path}`], { encoding: 'utf8' });
+  const after = await server.cpu();
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  check(!/Non-2xx|Socket errors/.test(out) && requests > 0, `wrk ${server.variant} ${path}: every response 2xx, no socket errors\n${out}`);
+  return { cpu: (after - before) / requests, rate, p99ms: latencyMs(/99%\s+([\d.]+)(us|ms|s)\b/.exec(out)), requests };
+}
+
+function latencyMs(match: RegExpExecArray | null): number {
+  if (match === null) return NaN;
+  const value = Number(match[1]);
+  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+function range(values: readonly number[]): string {
+  return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_HTTP_ONLY?.split(',');
+  const frameworks = (Object.keys(FRAMEWORKS) as Framework[]).filter((name) => only === undefined || only.includes(name));
+  console.log(`wrk -t1 -c${CONNECTIONS} on 127.0.0.1, ${ROUNDS} interleaved rounds of ${ROUND_S} s per case; node ${process.version}; ` +
+    `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
+  console.log('server CPU µs/request: median of rounds; ratios: median of per-round ratios [range]; req/s and p99: medians\n');
+  for (const framework of frameworks) {
+    const servers: Server[] = [];
+    try {
+      for (const variant of FRAMEWORKS[framework]) servers.push(await startServer(framework, variant));
+      const cookies = new Map<Server, string>();
+      for (const server of servers) {
+        const cookie = await cookieFor(server);
+        await crossCheck(server, cookie);
+        cookies.set(server, cookie);
+      }
+      const cases = servers.flatMap((server) => (server.variant === 'bare' ? [{ server, kind: 'read' as Kind }] : KINDS.map((kind) => ({ server, kind }))));
+      for (const { server, kind } of cases) await run(server, `/${kind}`, cookies.get(server)!, 1); // warm-up: JIT, sockets
+      const samples = new Map<string, Sample[]>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const { server, kind } of round % 2 === 0 ? cases : [...cases].reverse()) {
+          const key = `${server.variant}/${kind}`;
+          samples.set(key, [...(samples.get(key) ?? []), await run(server, `/${kind}`, cookies.get(server)!, ROUND_S)]);
+        }
+      }
+      report(framework, samples);
+    } finally {
+      for (const server of servers) await server.stop();
+    }
+  }
+}
+
+function report(framework: Framework, samples: Map<string, Sample[]>): void {
+  const bare = samples.get('bare/read')!;
+  const peers = FRAMEWORKS[framework].filter((variant) => variant !== 'bare' && variant !== 'ours');
+  console.log(`${framework}`);
+  console.log(`  ${'variant'.padEnd(34)} ${'CPU µs/req'.padStart(10)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`);
+  const line = (label: string, list: Sample[], extra: string) =>
+    console.log(`  ${label.padEnd(34)} ${median(list.map((s) => s.cpu)).toFixed(1).padStart(10)} ${median(list.map((s) => s.rate)).toFixed(0).padStart(8)} ` +
+      `${median(list.map((s) => s.p99ms)).toFixed(2).padStart(7)}   ${extra}`);
+  line('bare handler', bare, '');
+  for (const kind of KINDS) {
+    for (const variant of ['ours', ...peers]) {
+      const list = samples.get(`${variant}/${kind}`)!;
+      const overBare = list.map((s, round) => s.cpu / bare[round]!.cpu);
+      line(`${variant} ${kind}`, list, `${median(overBare).toFixed(2)}x [${range(overBare)}] (+${median(list.map((s, round) => s.cpu - bare[round]!.cpu)).toFixed(1)} µs)`);
+    }
+    for (const peer of peers) {
+      const ours = samples.get(`ours/${kind}`)!;
+      const theirs = samples.get(`${peer}/${kind}`)!;
+      const ratios = ours.map((s, round) => s.cpu / theirs[round]!.cpu);
+      const rates = ours.map((s, round) => theirs[round]!.rate / s.rate);
+      console.log(`  => ${kind}: ours / ${peer}: CPU ${median(ratios).toFixed(2)}x [${range(ratios)}], time per request by req/s ${median(rates).toFixed(2)}x [${range(rates)}]`);
+    }
+  }
+  console.log('');
 }

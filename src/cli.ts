@@ -191,7 +191,7 @@ function keyring(values: string[] | undefined, env: CliIo['env']): Keyring {
   }
   inputs.forEach(({ id }, index) => {
     const first = inputs.findIndex((other) => other.id === id);
-    if (first !== index) throw new UsageError(`--key #${index + 1}: id "${id}" is already the id of --key #${first + 1}; give each key its own id: --key <id>:<secret>`);
+    if (first !== index) throw new UsageError(`--key #${index + 1}: its id is already the id of --key #${first + 1}; give each key its own id: --key <id>:<secret>`);
   });
   try {
     return createKeyring(inputs);

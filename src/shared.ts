@@ -6,8 +6,10 @@
  */
 export { createKeyring } from './format/keyring.js';
 export { Session } from './session/session.js';
+export { checkTransport } from './session/transport.js';
+export { revocableStore } from './session/revocation.js';
+export { StoreTimeoutError } from './session/store.js';
 export { setFlash, takeFlash, FLASH_PREFIX } from './session/flash.js';
-export { storeConformance } from './session/conformance.js';
 
 export type { Keyring, KeyInput } from './format/keyring.js';
 export type { SealOptions, UnsealOptions } from './core/options.js';
@@ -29,4 +31,4 @@ export type {
 } from './session/store.js';
 export type { CookieStoreOptions } from './session/cookie-store.js';
 export type { MemoryStore, MemoryStoreOptions } from './session/memory-store.js';
-export type { StoreCheck, StoreConformanceOptions } from './session/conformance.js';
+export type { Revocation } from './session/revocation.js';

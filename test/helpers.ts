@@ -47,3 +47,20 @@ export const wellFormedString = (maxLength = 40): fc.Arbitrary<string> =>
 /** Arbitrary session maps of well-formed strings. */
 export const sessionMap = (maxKeys = 8): fc.Arbitrary<Map<string, string>> =>
   fc.array(fc.tuple(wellFormedString(), wellFormedString(60)), { maxLength: maxKeys }).map((pairs) => new Map(pairs));
+
+/**
+ * Runs `act` with `Object.prototype` polluted by `properties` (as `merge(target, JSON.parse(body))`
+ * with a `__proto__` key does: plain enumerable assignments), and always cleans up, even when `act`
+ * throws. Keep `act` short: everything in the process sees the pollution while it runs.
+ */
+export async function withPollutedPrototype<T>(properties: Record<string, unknown>, act: () => T | Promise<T>): Promise<T> {
+  const proto = Object.prototype as Record<string, unknown>;
+  const clashes = Object.keys(properties).filter((key) => key in proto);
+  if (clashes.length > 0) throw new Error(`Object.prototype already has ${clashes.join(', ')}`);
+  try {
+    for (const [key, value] of Object.entries(properties)) proto[key] = value;
+    return await act();
+  } finally {
+    for (const key of Object.keys(properties)) delete proto[key];
+  }
+}

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
 
 /** A request's session and the one call that answers it; made by {@link getSession}. */
 export interface RequestSession {
@@ -86,6 +86,7 @@ function appendAll(headers: Headers, lines: readonly string[]): Headers {
 export async function getSession(request: { readonly headers: Headers }, options: SessionOptions | SessionConfig): Promise<RequestSession> {
   const config = defineSession(options);
   const state = await readSession(request.headers.get('cookie'), config);
+  checkTransport(state, (request as { readonly url?: string }).url, request.headers.get('x-forwarded-proto'));
   async function commit(response: Response): Promise<Response>;
   async function commit(headers?: Headers): Promise<Headers>;
   async function commit(target?: Response | Headers): Promise<Response | Headers> {

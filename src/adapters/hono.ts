@@ -8,7 +8,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
 
 /** The context variables the middleware sets; merge them into your app's `Variables`. */
 export interface SessionVariables {
@@ -46,6 +46,7 @@ export function session<E extends SessionEnv = SessionEnv>(options: SessionOptio
   const config = defineSession(options);
   return async function sealedSession(c: Context<E>, next: () => Promise<void>) {
     const state = await readSession(c.req.header('cookie'), config);
+    checkTransport(state, c.req.url, c.req.header('x-forwarded-proto'));
     // The cast only restates `E extends SessionEnv` for the compiler: `session` is a Session.
     c.set('session', state.session as E['Variables']['session']);
     await next();

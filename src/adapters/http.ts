@@ -6,7 +6,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
 
 /** A request handler that gets the request's session; it may be async. */
 export type SessionHandler = (req: IncomingMessage, res: ServerResponse, session: Session) => unknown;
@@ -68,6 +68,7 @@ export async function attachSession(
   onCommitError: (error: unknown) => void,
 ): Promise<Session> {
   const state = await readSession(req.headers.cookie, options);
+  checkTransport(state, `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`, req.headers['x-forwarded-proto']);
   commitBeforeHeaders(res, () => commitSession(state, options), onCommitError);
   return state.session;
 }

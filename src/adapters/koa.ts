@@ -9,7 +9,7 @@
  * @module
  */
 import type { Middleware } from 'koa';
-import { commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
 
 declare module 'koa' {
   // DefaultContext is the interface @types/koa documents for augmentation: it types `ctx` in
@@ -47,6 +47,7 @@ export function session(options: SessionOptions | SessionConfig): Middleware {
   return async function sealedSession(ctx, next) {
     // ctx.get gives '' for a missing header: readSession reads that as "no cookie".
     const state = await readSession(ctx.get('cookie'), config);
+    checkTransport(state, `${ctx.protocol}://${ctx.host}`, ctx.get('x-forwarded-proto'));
     ctx.session = state.session;
     await next();
     const lines = await commitSession(state, config);

@@ -1,6 +1,6 @@
 /**
  * The public core bound to one runtime. Both builds (index.ts on node:crypto,
- * web.ts on WebCrypto) are made by this one function, so their documentation,
+ * web.ts on WebCrypto) are made by these binders, so their documentation,
  * types and behaviour cannot drift apart; only the runtime differs.
  */
 import { encodeBase64url } from '../format/base64url.js';
@@ -76,7 +76,7 @@ export interface DirectCore {
 
 export function bindDirectCore(runtime: CryptoRuntime): DirectCore {
   return Object.freeze({
-    generateKey: () => encodeBase64url(runtime.randomBytes(32)),
+    generateKey: bindGenerateKey(runtime),
     seal: (data: ReadonlyMap<string, string>, options: SealOptions) => sealWith(runtime, data, options),
     unseal: (token: string, options: UnsealOptions, into?: Map<string, string>) => unsealWith(runtime, token, options, into),
     sign: (data: ReadonlyMap<string, string>, options: SealOptions) => signWith(runtime, data, options),
@@ -84,15 +84,44 @@ export function bindDirectCore(runtime: CryptoRuntime): DirectCore {
   });
 }
 
-/** The public core: the direct one, every result a promise and every programmer error a rejection. */
-export function bindCore(direct: DirectCore): SealedSessionCore {
+/** The public core as one object, for the session layer's stores (their own seal/unseal methods return promises). */
+export function bindCore(runtime: CryptoRuntime): SealedSessionCore {
   return Object.freeze({
-    generateKey: direct.generateKey,
-    seal: (data: ReadonlyMap<string, string>, options: SealOptions) => settle(() => direct.seal(data, options)),
-    unseal: (token: string, options: UnsealOptions) => settle(() => direct.unseal(token, options)),
-    sign: (data: ReadonlyMap<string, string>, options: SealOptions) => settle(() => direct.sign(data, options)),
-    verify: (token: string, options: UnsealOptions) => settle(() => direct.verify(token, options)),
+    generateKey: bindGenerateKey(runtime),
+    seal: bindSeal(runtime),
+    unseal: bindUnseal(runtime),
+    sign: bindSign(runtime),
+    verify: bindVerify(runtime),
   });
+}
+
+// One binder per public function, so a build entry can export each as its own pure call
+// (`/* @__PURE__ */ bindUnseal(webRuntime)`): a bundler then keeps only the functions a program
+// imports, where one object holding all five would keep all five (and their code) for any of them.
+
+/** {@link SealedSessionCore.generateKey} on one runtime. */
+export function bindGenerateKey(runtime: CryptoRuntime): SealedSessionCore['generateKey'] {
+  return () => encodeBase64url(runtime.randomBytes(32));
+}
+
+/** {@link SealedSessionCore.seal} on one runtime: every result a promise, every programmer error a rejection. */
+export function bindSeal(runtime: CryptoRuntime): SealedSessionCore['seal'] {
+  return (data, options) => settle(() => sealWith(runtime, data, options));
+}
+
+/** {@link SealedSessionCore.unseal} on one runtime. */
+export function bindUnseal(runtime: CryptoRuntime): SealedSessionCore['unseal'] {
+  return (token, options) => settle(() => unsealWith(runtime, token, options));
+}
+
+/** {@link SealedSessionCore.sign} on one runtime. */
+export function bindSign(runtime: CryptoRuntime): SealedSessionCore['sign'] {
+  return (data, options) => settle(() => signWith(runtime, data, options));
+}
+
+/** {@link SealedSessionCore.verify} on one runtime. */
+export function bindVerify(runtime: CryptoRuntime): SealedSessionCore['verify'] {
+  return (token, options) => settle(() => verifyWith(runtime, token, options));
 }
 
 /**

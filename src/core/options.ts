@@ -62,37 +62,49 @@ export interface CheckedUnsealOptions {
 
 export function checkSealOptions(options: SealOptions): CheckedSealOptions {
   checkObject(options);
-  const { current } = keyringState(options.keys);
-  const now = checkNow(options.now);
-  const ttl = options.ttl === undefined ? DEFAULTS.ttl : options.ttl;
+  const { current } = keyringState(own(options, 'keys'));
+  const now = checkNow(own(options, 'now'));
+  const given = own(options, 'ttl');
+  const ttl = given === undefined ? DEFAULTS.ttl : given;
   if (ttl !== Infinity && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1)) {
     throw new RangeError(`options.ttl: expected a positive whole number of seconds or Infinity, got ${describe(ttl)}`);
   }
   const issuedAt = Math.floor(now / 1000);
   const expiresAt = ttl === Infinity ? 0 : issuedAt + ttl;
   if (expiresAt > MAX_SECONDS) throw new RangeError(`options.ttl: expected the expiry to stay below 2^40 seconds, got ttl ${ttl}`);
-  return { entry: current, context: checkContext(options.context), issuedAt, expiresAt };
+  return { entry: current, context: checkContext(own(options, 'context')), issuedAt, expiresAt };
 }
 
 export function checkUnsealOptions(options: UnsealOptions): CheckedUnsealOptions {
   checkObject(options);
-  const { current, byId } = keyringState(options.keys);
-  const clockSkew = options.clockSkew === undefined ? DEFAULTS.clockSkew : options.clockSkew;
+  const { current, byId } = keyringState(own(options, 'keys'));
+  const givenSkew = own(options, 'clockSkew');
+  const clockSkew = givenSkew === undefined ? DEFAULTS.clockSkew : givenSkew;
   if (typeof clockSkew !== 'number' || !(clockSkew >= 0 && clockSkew <= MAX_CLOCK_SKEW)) {
     throw new RangeError(`options.clockSkew: expected seconds from 0 to ${MAX_CLOCK_SKEW}, got ${describe(clockSkew)}`);
   }
-  const issuedAfter = options.issuedAfter === undefined ? -Infinity : options.issuedAfter;
+  const givenAfter = own(options, 'issuedAfter');
+  const issuedAfter = givenAfter === undefined ? -Infinity : givenAfter;
   if (typeof issuedAfter !== 'number' || Number.isNaN(issuedAfter)) {
     throw new TypeError(`options.issuedAfter: expected ms since the epoch, got ${describe(issuedAfter)}`);
   }
   return {
     current,
     byId,
-    context: checkContext(options.context),
-    now: checkNow(options.now),
+    context: checkContext(own(options, 'context')),
+    now: checkNow(own(options, 'now')),
     skewMs: clockSkew * 1000,
     issuedAfter,
   };
+}
+
+/**
+ * An option as an own property only. Read through the prototype chain, a polluted `Object.prototype`
+ * (a `__proto__` key merged from parsed JSON anywhere in the app) would supply options nobody passed:
+ * `now` from the past lets an expired token through, a huge `ttl` issues tokens that never expire.
+ */
+function own<T extends object, K extends keyof T & string>(options: T, key: K): T[K] | undefined {
+  return Object.hasOwn(options, key) ? options[key] : undefined;
 }
 
 function checkObject(options: unknown): void {

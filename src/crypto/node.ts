@@ -3,8 +3,10 @@
  * WebCrypto runtime's (test/crypto/parity.test.ts).
  */
 import { type Cipher, createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { startupSnapshot } from 'node:v8';
 import { hasCanonicalLength } from '../format/base64url.js';
 import type { SyncCryptoRuntime } from './runtime.js';
+import { forgetNonceBatches } from './xaes.js';
 
 /**
  * randomBytes() costs a call into the OS per token; a pool refilled by
@@ -14,6 +16,22 @@ import type { SyncCryptoRuntime } from './runtime.js';
 const POOL_BYTES = 4096;
 const pool = new Uint8Array(POOL_BYTES);
 let poolOffset = POOL_BYTES;
+
+/**
+ * A V8 startup snapshot (`node --build-snapshot`) saves the heap, this pool and its offset with it:
+ * every process started from the blob would otherwise hand out the same "random" bytes, so the same
+ * nonces under the same key (GCM nonce reuse: the XOR of two plaintexts and the GHASH key leak) and
+ * the same generateKey() output and memoryStore ids. Each process therefore empties the pool, and
+ * starts new XAES nonce batches, as it is deserialized. Only registered while a snapshot is being
+ * built, so an ordinary start pays nothing. (Node's own randomUUID pool has the same flaw.)
+ */
+if (startupSnapshot?.isBuildingSnapshot()) {
+  startupSnapshot.addDeserializeCallback(() => {
+    pool.fill(0);
+    poolOffset = POOL_BYTES;
+    forgetNonceBatches();
+  });
+}
 
 /** HMAC with an empty key is HMAC with a block of zeros (RFC 2104 §2); KeyObjects need at least one byte. */
 const EMPTY_KEY_EQUIVALENT = new Uint8Array(64);

@@ -62,7 +62,7 @@ export interface SyncCryptoRuntime extends CryptoRuntime {
  * entry (a failure must not stick). Nothing happens for a value that is not a promise.
  */
 export function whenSettled<T>(pending: MaybePromise<T>, resolved: (value: T) => void, failed: () => void): void {
-  if (pending instanceof Promise) pending.then(resolved, failed);
+  if (isPromise(pending)) pending.then(resolved, failed);
 }
 
 /**
@@ -71,5 +71,16 @@ export function whenSettled<T>(pending: MaybePromise<T>, resolved: (value: T) =>
  * the synchronous Node API and the asynchronous WebCrypto one.
  */
 export function then<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
-  return value instanceof Promise ? value.then(next) : next(value);
+  return isPromise(value) ? value.then(next) : next(value);
+}
+
+/**
+ * Whether a runtime's answer is a promise. A thenable check, not `instanceof Promise`: a runtime
+ * may hand back promises of another realm (Next.js's edge sandbox runs our code in a `vm` context
+ * while its `crypto.subtle` belongs to the outer one), and `instanceof` is false for those, which
+ * sent a pending promise on as if it were bytes (issue 15: "e.subarray is not a function"). No
+ * value a runtime resolves to (bytes, keys, booleans, null) has a `then` method.
+ */
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

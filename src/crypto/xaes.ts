@@ -1,9 +1,10 @@
 /**
  * XAES-256-GCM (C2SP, https://c2sp.org/XAES-256-GCM): AES-256-GCM under a key
  * derived from the input key and the first half of a 192-bit nonce with the
- * NIST SP 800-108r1 counter KDF over CMAC-AES256. Random 192-bit nonces are safe
- * for any number of tokens (2^80 with collision risk 2^-32), where plain
- * AES-GCM with random 96-bit nonces must stop at 2^32 per key.
+ * NIST SP 800-108r1 counter KDF over CMAC-AES256. The spec's fully random
+ * 192-bit nonces would allow 2^80 tokens per key at a collision risk of 2^-32;
+ * this sealer's batched nonces (below) allow 2^45 per key at that same risk,
+ * where plain AES-GCM with random 96-bit nonces must stop at 2^32 per key.
  *
  * Subkey reuse. The derived key Kx depends only on the input key and N[:12], so
  * the sealer keeps one random N[:12] (a "prefix") for a batch of at most
@@ -33,6 +34,20 @@ export const PREFIX_USES = 2 ** 20;
  */
 export const SUBKEY_CACHE_SIZE = 512;
 
+/**
+ * Bumped when the process starts from a V8 startup snapshot (crypto/node.ts): every key then draws
+ * a new prefix on its next seal, so processes cloned from one heap never share a batch, which would
+ * add their tokens up under one subkey beyond the per-batch bound above. (Today Node refuses to build
+ * a snapshot that holds node:crypto key objects, so a used key cannot be in one; this keeps the
+ * guarantee if that changes.)
+ */
+let batchEpoch = 0;
+
+/** Makes every key start a new nonce batch on its next seal. */
+export function forgetNonceBatches(): void {
+  batchEpoch++;
+}
+
 /** What XAES precomputes per input key: the block-function key, the CMAC subkey K1 and the subkey cache. */
 export interface XaesKey {
   readonly block: AesBlockKey;
@@ -48,6 +63,7 @@ class Subkeys {
   readonly #cache = new Map<string, MaybePromise<AesGcmKey>>();
   #prefix = new Uint8Array(PREFIX_BYTES);
   #usesLeft = 0;
+  #epoch = batchEpoch;
   #currentId = '';
   #current: MaybePromise<AesGcmKey> | undefined = undefined;
 
@@ -56,11 +72,12 @@ class Subkeys {
   /** A fresh nonce: the current prefix, drawn anew every `prefixUses` tokens, then 12 random bytes. */
   nextNonce(runtime: CryptoRuntime): Uint8Array {
     const nonce = runtime.randomBytes(NONCE_BYTES);
-    if (this.#usesLeft === 0) {
+    if (this.#usesLeft === 0 || this.#epoch !== batchEpoch) {
       // The finished batch's tokens are still out there: its subkey joins the others.
       if (this.#current !== undefined) this.remember(this.#currentId, this.#current);
       this.#prefix = nonce.slice(0, PREFIX_BYTES);
       this.#usesLeft = this.prefixUses;
+      this.#epoch = batchEpoch;
       this.#currentId = prefixId(nonce);
       this.#current = undefined; // derived by the first seal under it
     } else {

@@ -24,11 +24,11 @@ export function assertStringMap(data: unknown, name = 'data'): asserts data is R
   for (const [key, value] of data as Map<unknown, unknown>) {
     if (typeof key !== 'string') throw new TypeError(`${name}: expected string keys, got a key of type ${describe(key)}`);
     if (typeof value !== 'string') {
-      throw new TypeError(`${name}: expected string values, got ${describe(value)} for key ${JSON.stringify(key.slice(0, 40))}`);
+      throw new TypeError(`${name}: expected string values, got ${describe(value)} for a key of length ${key.length}`);
     }
     if (!isWellFormed(key)) throw new TypeError(`${name}: expected well-formed Unicode keys, got a key with a lone surrogate`);
     if (!isWellFormed(value)) {
-      throw new TypeError(`${name}: expected well-formed Unicode values, got a lone surrogate in the value of ${JSON.stringify(key.slice(0, 40))}`);
+      throw new TypeError(`${name}: expected well-formed Unicode values, got a lone surrogate in the value of a key of length ${key.length}`);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The session API bound to one build's core, the way core/api.ts binds the core to a runtime: both
- * builds (index.ts on node:crypto, web.ts on WebCrypto) are made by this one function, so their
+ * builds (index.ts on node:crypto, web.ts on WebCrypto) are made by these binders, so their
  * documentation, types and behaviour cannot drift apart.
  *
  * Only the stores need cryptography. readSession, commitSession and defineSession are
@@ -81,21 +81,53 @@ export interface SessionApi {
   memoryStore(options: MemoryStoreOptions): MemoryStore;
 }
 
-/** The session API on a build's core: the public one for stores' own methods, the direct one inside. */
-export function bindSession(core: SealedSessionCore, direct: DirectCore): SessionApi {
-  const defaultStore = (keys: Keyring): SessionStore => makeCookieStore(core, direct, { keys });
-  return Object.freeze({
-    defineSession: (options: SessionOptions | SessionConfig) => configure(options, defaultStore),
-    // Not async functions themselves: one promise per call, not two (this is every request's path).
-    readSession: (cookieHeader: string | null | undefined, options: SessionOptions | SessionConfig) => {
-      const config = resolve(options, defaultStore);
-      return config instanceof Promise ? config : readWith(cookieHeader, config);
-    },
-    commitSession: (state: SessionState, options: SessionOptions | SessionConfig) => {
-      const config = resolve(options, defaultStore);
-      return config instanceof Promise ? config : commitWith(state, config);
-    },
-    cookieStore: (options: CookieStoreOptions) => makeCookieStore(core, direct, options),
-    memoryStore: (options: MemoryStoreOptions) => makeMemoryStore(direct, options),
-  });
+/**
+ * Reads the runtime's request-head limit when a config is made (Node: http.maxHeaderSize, which follows
+ * --max-http-header-size); without one, options.ts assumes Node's default.
+ */
+export type HeadLimit = () => number;
+
+/** What the `keys` shortcut of a build's session functions turns into: that build's sealed cookie store. */
+export type DefaultStore = (keys: Keyring) => SessionStore;
+
+// One binder per public function, each exported by a build entry as its own pure call, so a bundler
+// keeps only what a program imports (readSession alone does not bring memoryStore).
+
+/** The build's store for the `keys` shortcut: the public core for the store's own methods, the direct one inside. */
+export function bindDefaultStore(core: SealedSessionCore, direct: DirectCore): DefaultStore {
+  return (keys) => makeCookieStore(core, direct, { keys });
+}
+
+/** {@link SessionApi.defineSession} of one build. */
+export function bindDefineSession(defaultStore: DefaultStore, headLimit?: HeadLimit): SessionApi['defineSession'] {
+  return (options) => configure(options, defaultStore, headLimit);
+}
+
+// readSession and commitSession are not async functions themselves: one promise per call, not two
+// (this is every request's path).
+
+/** {@link SessionApi.readSession} of one build. */
+export function bindReadSession(defaultStore: DefaultStore, headLimit?: HeadLimit): SessionApi['readSession'] {
+  return (cookieHeader, options) => {
+    const config = resolve(options, defaultStore, headLimit);
+    return config instanceof Promise ? config : readWith(cookieHeader, config);
+  };
+}
+
+/** {@link SessionApi.commitSession} of one build. */
+export function bindCommitSession(defaultStore: DefaultStore, headLimit?: HeadLimit): SessionApi['commitSession'] {
+  return (state, options) => {
+    const config = resolve(options, defaultStore, headLimit);
+    return config instanceof Promise ? config : commitWith(state, config);
+  };
+}
+
+/** {@link SessionApi.cookieStore} of one build. */
+export function bindCookieStore(core: SealedSessionCore, direct: DirectCore): SessionApi['cookieStore'] {
+  return (options) => makeCookieStore(core, direct, options);
+}
+
+/** {@link SessionApi.memoryStore} of one build. */
+export function bindMemoryStore(direct: DirectCore): SessionApi['memoryStore'] {
+  return (options) => makeMemoryStore(direct, options);
 }

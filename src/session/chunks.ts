@@ -11,7 +11,9 @@
  *
  * The count makes a lost or stale chunk a detectable `'malformed'` instead of a truncated token;
  * content from two different writes still fails the store's authentication (`'invalid'`).
- * Every line written, attributes included, stays within COOKIE_BUDGET (see options.ts).
+ * Every line written, attributes included, stays within COOKIE_BUDGET (see options.ts), and all of a
+ * session's lines together within the config's `maxSize`: what proxies and servers accept in one
+ * response and one request head (docs/limits.md).
  *
  * @module
  */
@@ -105,19 +107,22 @@ const MALFORMED: CarriedValue = Object.freeze({ value: undefined, used: 0, malfo
 /**
  * Reads the session's value from the request's session cookies. Never throws. An empty plain
  * cookie counts as absent (what a user agent may send after a deletion it did not apply); chunks
- * are read only when there is no plain cookie.
+ * are read only when there is no plain cookie. A value the config could not have written (more
+ * chunks than `writable` allows, or larger than `maxSize`: an earlier configuration's) is
+ * `'malformed'`: loading it would only fail again at the next re-issue.
  */
-export function readCarried(cookies: SessionCookies): CarriedValue {
+export function readCarried(cookies: SessionCookies, config: SessionConfig, compiledConfig: Compiled): CarriedValue {
   const { plain, chunks } = cookies;
   if (plain !== undefined && plain !== '') {
     // Longer than any cookie a browser stores: not worth handing to the store.
-    return plain.length > COOKIE_BUDGET ? MALFORMED : { value: plain, used: PLAIN, malformed: false };
+    if (plain.length > COOKIE_BUDGET || plain.length + compiledConfig.lineBytes > config.maxSize) return MALFORMED;
+    return { value: plain, used: PLAIN, malformed: false };
   }
   if (chunks === undefined) return NONE;
   const first = chunks[0];
   if (first === undefined || first.length < 3 || first.charCodeAt(1) !== DOT) return MALFORMED;
   const count = first.charCodeAt(0) - DIGIT_ZERO;
-  if (!(count >= 2 && count <= MAX_CHUNKS)) return MALFORMED;
+  if (!(count >= 2 && count <= MAX_CHUNKS) || (compiledConfig.writable & (1 << (count - 1))) === 0) return MALFORMED;
   let value = first.length > COOKIE_BUDGET ? '' : first.slice(2);
   if (value === '') return MALFORMED;
   for (let i = 1; i < count; i++) {
@@ -125,6 +130,7 @@ export function readCarried(cookies: SessionCookies): CarriedValue {
     if (part === undefined || part === '' || part.length > COOKIE_BUDGET) return MALFORMED;
     value += part;
   }
+  if (value.length + 2 + count * (compiledConfig.lineBytes + 2) > config.maxSize) return MALFORMED;
   return { value, used: (1 << count) - 1, malformed: false };
 }
 
@@ -136,17 +142,24 @@ export interface Layout {
 
 /**
  * Lays `value` out in as few cookies as fit: one plain cookie, or 2 to maxChunks chunks filled in
- * order. Throws a RangeError naming the size and the limit when even maxChunks cookies are too few.
+ * order. Throws a RangeError naming the size and the limit when even maxChunks cookies are too few,
+ * or when the lines would take more than `maxSize` bytes of the response head.
  */
 export function layOut(value: string, config: SessionConfig, compiledConfig: Compiled): Layout {
-  const { suffix, plainCapacity, chunkCapacity, chunkNames } = compiledConfig;
-  if (value.length <= plainCapacity) return { lines: [`${config.name}=${value}${suffix}`], mask: PLAIN };
+  const { suffix, plainCapacity, chunkCapacity, chunkNames, lineBytes } = compiledConfig;
+  if (value.length <= plainCapacity) {
+    if (value.length + lineBytes > config.maxSize) throw tooLarge(value.length + lineBytes, config);
+    return { lines: [`${config.name}=${value}${suffix}`], mask: PLAIN };
+  }
   // Chunk 0 spends two characters on the count.
   const count = Math.ceil((value.length + 2) / chunkCapacity);
+  if (count <= config.maxChunks && value.length + 2 + count * (lineBytes + 2) > config.maxSize) {
+    throw tooLarge(value.length + 2 + count * (lineBytes + 2), config);
+  }
   if (count > config.maxChunks) {
     const limit = config.maxChunks === 1 ? plainCapacity : config.maxChunks * chunkCapacity - 2;
     throw new RangeError(
-      `session cookie ${JSON.stringify(config.name)}: expected a stored value of at most ${limit} characters ` +
+      `session cookie: expected a stored value of at most ${limit} characters ` +
         `(maxChunks ${config.maxChunks} × ${COOKIE_BUDGET}-character cookies), got ${value.length}; ` +
         `keep less in the session, raise options.maxChunks (at most ${MAX_CHUNKS}) or use a server-side store`,
     );
@@ -156,6 +169,18 @@ export function layOut(value: string, config: SessionConfig, compiledConfig: Com
     lines.push(`${chunkNames[i]}=${value.slice(at, at + chunkCapacity)}${suffix}`);
   }
   return { lines, mask: (1 << count) - 1 };
+}
+
+/**
+ * The error of a session over `maxSize`. The commit fails before any cookie is written, so the
+ * browser keeps the previous session; the way forward is a server-side store.
+ */
+function tooLarge(bytes: number, config: SessionConfig): RangeError {
+  return new RangeError(
+    `session cookie ${JSON.stringify(config.name)}: expected at most ${config.maxSize} bytes of Set-Cookie headers ` +
+      `(options.maxSize), got ${bytes}; the previous session is kept. Keep less in the session, use a server-side ` +
+      `store (memoryStore or your own SessionStore), or raise options.maxSize after raising your proxy's limits (docs/limits.md)`,
+  );
 }
 
 /** The `Set-Cookie` lines that expire every cookie in `mask`. */

@@ -16,7 +16,7 @@ import { directCookieStore } from './cookie-store.js';
 import { compiledForSession } from './lifetime.js';
 import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
-import { afterStore, type SaveContext } from './store.js';
+import { afterStore, bounded, type SaveContext } from './store.js';
 import { Change, changedSinceRead, sessionChanges } from './session.js';
 
 /**
@@ -43,16 +43,17 @@ export function commitWith(state: SessionState, config: SessionConfig): Promise<
     if (internals.committed) throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
     if (config.name !== internals.config.name || !sameStore(config, internals.config)) {
       throw new TypeError(
-        `options: expected the session options readSession() was given (name ${JSON.stringify(internals.config.name)}), ` +
-          `got ones for ${JSON.stringify(config.name)}${config.name === internals.config.name ? ' with another store' : ''}`,
+        `options: expected the session options readSession() was given, got ones ` +
+          `${config.name === internals.config.name ? 'with another store' : 'for another cookie name'}`,
       );
     }
     internals.committed = true;
     const changes = sessionChanges(internals.session);
     // Fast path, the common read-only request: nothing done, nothing due.
     if (changes === 0) {
-      if (!internals.loaded) return Promise.resolve([]);
       const compiledConfig = compiledOf(config);
+      // Nothing loaded: only cookies this config can never write (an earlier one's) go.
+      if (!internals.loaded) return Promise.resolve(expireLines(internals.carried & ~compiledConfig.writable, compiledConfig));
       if (internals.session.size > 0 && !internals.rotated && !rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt)) {
         return Promise.resolve(expireLines(internals.carried & ~internals.used, compiledConfig));
       }
@@ -72,10 +73,11 @@ function write(internals: StateInternals, config: SessionConfig, changes: number
   const destroyed = (changes & Change.Destroyed) !== 0;
   const regenerated = (changes & Change.Regenerated) !== 0;
   const fresh = regenerated || destroyed || !internals.loaded;
-  const context = storeContext(config, fresh ? undefined : internals.id);
   const { id } = internals;
+  // A regenerated session replaces its entry (the store checks it still exists); a destroyed one starts afresh.
+  const context = storeContext(config, fresh ? undefined : id, regenerated && !destroyed ? id : undefined, fresh ? null : internals.issuedAt);
   if (destroyed && id !== undefined) {
-    return afterStore(config.store.destroy?.(id, context), () => writeFor(internals, config, changes, context, undefined));
+    return afterStore(bounded(config.store.destroy?.(id, context), config.storeTimeout, 'destroy'), () => writeFor(internals, config, changes, context, undefined));
   }
   return writeFor(internals, config, changes, context, id);
 }
@@ -90,8 +92,10 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
     // An emptied session needs no cookie: delete it (and its entry), whatever made it empty.
     // A new session that is still empty sends nothing, even over a rejected cookie: that cookie may
     // be valid on a server that already knows a newer key (a rolling deployment).
-    if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0) return [];
-    if (oldId !== undefined) return afterStore(store.destroy?.(oldId, context), () => expireLines(carried, compiledConfig));
+    // Cookies this config can never write (an earlier configuration's) go in any case: they only
+    // make request heads larger, up to a size the server refuses (repair, not lock-out).
+    if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0) return expireLines(carried & ~compiledConfig.writable, compiledConfig);
+    if (oldId !== undefined) return afterStore(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), () => expireLines(carried, compiledConfig));
     return expireLines(carried, compiledConfig);
   }
 
@@ -105,14 +109,19 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
   }
 
   const direct = directCookieStore(store);
-  return afterStore(direct !== undefined ? direct.save(session, context) : store.save(session, context), (value: unknown) => {
+  const saving = direct !== undefined ? direct.save(session, context) : bounded(store.save(session, context), config.storeTimeout, 'save');
+  return afterStore(saving, (value: unknown) => {
+    // The entry this request loaded is gone (destroyed, expired, evicted, revoked) and the store saved
+    // nothing: expire the cookie rather than bring the session back under a new id.
+    if (value === null && direct === undefined) return expireLines(carried, compiledConfig);
     if (typeof value !== 'string' || value === '' || (direct === undefined && !isCookieValue(value))) {
-      throw new TypeError(`store.save: expected a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`);
+      throw new TypeError(`store.save: expected null or a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`);
     }
     const layout = layOut(value, config, compiledForSession(config, compiledConfig, session));
     const lines = () => layout.lines.concat(expireLines(carried & ~layout.mask, compiledConfig));
-    // The old entry goes only once the new one is safely saved: a failed save keeps the user logged in.
-    if ((changes & Change.Regenerated) !== 0 && oldId !== undefined) return afterStore(store.destroy?.(oldId, context), lines);
+    // The old entry goes only once the new one is safely saved: a failed save keeps the user logged
+    // in. A store that honours context.replaces has deleted it already; this is for older stores.
+    if ((changes & Change.Regenerated) !== 0 && oldId !== undefined) return afterStore(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), lines);
     return lines();
   });
 }

@@ -52,6 +52,8 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
     clockSkew: 0,
     issuedAfter: undefined,
     id: undefined,
+    replaces: undefined,
+    issuedAt: null,
     ...extra,
   });
   const save = async (store: SessionStore, data: ReadonlyMap<string, string>, extra: Partial<SaveContext> = {}): Promise<string> => {
@@ -176,11 +178,47 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
       expect(!gone.ok, 'load must fail after destroy(id)');
       await store.destroy!(first.id, context(T0));
       await loadOk(store, await save(store, sample(1)));
-      // A request that loaded the session before another one destroyed it must not revive it.
-      const late = await loadOk(store, await save(store, sample(1), { id: first.id }));
-      expect(late.id !== first.id, 'save with the id of a destroyed entry must mint a new id, not revive it');
-      expect(!(await load(store, updated)).ok, 'a destroyed session must stay destroyed after a late save');
     }),
+    check('destroyed stays destroyed: a late save for a destroyed id saves nothing and answers null', async (store) => {
+      const first = await loadOk(store, await save(store, sample(1)));
+      if (first.id === undefined || store.destroy === undefined) return; // stateless, or caught by the ids check
+      const value = await save(store, sample(1), { id: first.id });
+      await store.destroy!(first.id, context(T0));
+      // A request that loaded the session before another one destroyed it must not revive it, under
+      // its id or a new one (that would undo a logout).
+      const late: unknown = await store.save(sample(2), context(T0, { id: first.id }));
+      expect(late === null, `save with the id of a destroyed entry must answer null, got ${preview(late)}`);
+      expect(!(await load(store, value)).ok, 'a destroyed session must stay destroyed after a late save');
+      const other = await loadOk(store, await save(store, sample(1)));
+      await store.destroy!(other.id!, context(T0));
+      const replacing: unknown = await store.save(sample(2), context(T0, { replaces: other.id }));
+      expect(replacing === null, `save replacing a destroyed entry (regenerate) must answer null, got ${preview(replacing)}`);
+    }),
+    ...(['changed', 'rolling', 'regenerated'] as const).map((kind) =>
+      check(`logout race: a request in flight during destroy() cannot undo it (${kind})`, async (store) => {
+        // A stateless store cannot destroy what the client holds (issuedAfter and revocableStore do that).
+        if (store.destroy === undefined) return;
+        let now = T0;
+        const config = configure({ name, store, ttl: TTL, rolling: kind === 'rolling' ? 'always' : false, clockSkew: 0, now: () => now });
+        const login = await readWith(undefined, config);
+        login.session.set('userId', '12345');
+        const header = cookieHeader(await commitWith(login, config));
+        now += 1000;
+        // Both requests read the same cookie; the logout commits first, the other one after it.
+        const thief = await readWith(header, config);
+        const victim = await readWith(header, config);
+        if (thief.session.isNew) throw new Error('storeConformance: the committed session must load');
+        victim.session.destroy();
+        await commitWith(victim, config);
+        if (kind === 'changed') thief.session.set('cart', '3 items');
+        if (kind === 'regenerated') thief.session.regenerate();
+        const late = await commitWith(thief, config);
+        const revived = late.filter((line) => !/; Max-Age=0(;|$)/.test(line));
+        expect(revived.length === 0, `a commit after the session was destroyed must only expire cookies, got ${preview(revived)}`);
+        expect(late.length > 0, 'a commit after the session was destroyed must expire the cookie');
+        expect((await readWith(header, config)).session.isNew, 'the destroyed session must stay destroyed');
+      }),
+    ),
     check('through readSession and commitSession: new, loaded, changed, regenerated, destroyed', async (store) => {
       let now = T0;
       const config = configure({ name, store, ttl: TTL, rolling: false, clockSkew: 0, now: () => now });

@@ -12,7 +12,8 @@ import type { DirectCore, SealedSessionCore } from '../core/api.js';
 import { describe } from '../format/describe.js';
 import { keyringState, type Keyring } from '../format/keyring.js';
 import { checkRecord } from './options.js';
-import type { SaveContext, SessionStore, StoreContext } from './store.js';
+import { isThenable, type SaveContext, type SessionStore, type StoreContext, type StoreLoadResult } from './store.js';
+import { TokenCache } from './token-cache.js';
 
 /**
  * A cookie store as the session layer calls it: on the direct core, so synchronous on node:crypto,
@@ -48,8 +49,8 @@ export interface CookieStoreOptions {
 
 /** cookieStore on a given core (public and direct). Validates the options at once (Kocha's Validate). */
 export function makeCookieStore(core: SealedSessionCore, direct: DirectCore, options: CookieStoreOptions): SessionStore {
-  checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }');
-  const { keys, signed = false } = options;
+  // Own properties only (checkRecord): a polluted prototype must not turn sealing into signing.
+  const { keys, signed = false } = checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }') as unknown as CookieStoreOptions;
   keyringState(keys);
   if (typeof signed !== 'boolean') throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);
   const [make, open] = signed ? [core.sign, core.verify] : [core.seal, core.unseal];
@@ -61,8 +62,20 @@ export function makeCookieStore(core: SealedSessionCore, direct: DirectCore, opt
     save: (data, context) => make(data, saveOptions(context)),
     load: (value, context) => open(value, loadOptions(context)),
   } satisfies SessionStore);
+  // The session layer's reads go through the cache of verified tokens (token-cache.ts): a browser
+  // repeats its cookie until it gets a new one, and a repeat need not be decrypted again.
+  const cache = new TokenCache();
+  const admit = (value: string, context: StoreContext, result: StoreLoadResult): StoreLoadResult => {
+    if (result.ok) cache.admit(value, context, keys, result);
+    return result;
+  };
   directs.set(store, {
-    load: (value, context, into) => openDirect(value, loadOptions(context), into),
+    load: (value, context, into) => {
+      const cached = cache.get(value, context, keys, into);
+      if (cached !== undefined) return cached;
+      const opened = openDirect(value, loadOptions(context), into);
+      return isThenable(opened) ? opened.then((result) => admit(value, context, result as StoreLoadResult)) : admit(value, context, opened);
+    },
     save: (data, context) => makeDirect(data, saveOptions(context)),
   });
   return store;

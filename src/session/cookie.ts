@@ -235,30 +235,17 @@ export function isCookieValue(value: string): boolean {
 // Serialization
 // ---------------------------------------------------------------------------------------------
 
-/** How much of a bad string is echoed in an error message. */
-const ECHO_LENGTH = 40;
-
 /**
- * Quote `text` for an error message, escaping everything outside printable US-ASCII as `\uXXXX`:
- * CR/LF, U+2028, bidi overrides and the like are never written raw into a log.
- */
-function quote(text: string): string {
-  return JSON.stringify(text).replace(
-    /[^\x20-\x7E]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-/**
- * A short, safe description of `value` for an error message: strings are quoted (see `quote`) and
- * truncated to 40 characters; objects are not inspected (no getters, no `toString`).
+ * A short, safe description of `value` for an error message (format/describe.ts is the same rule for
+ * the rest of the library; this file keeps its own so the grammar stands alone): a string by its
+ * length only, never its text (SECURITY.md, error messages: a cookie value is often a secret, and a
+ * secret put in the wrong place must not reach a log); objects are not inspected (no getters, no
+ * `toString`).
  */
 function describe(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return value.length > ECHO_LENGTH
-        ? `${quote(value.slice(0, ECHO_LENGTH))}… (${value.length} characters)`
-        : quote(value);
+      return value.length === 0 ? '""' : `a string of length ${value.length}`;
     case 'number':
       return Object.is(value, -0) ? '-0' : String(value);
     case 'bigint':
@@ -277,11 +264,12 @@ function describe(value: unknown): string {
   }
 }
 
-/** Describe the character at `index` as `"x" (U+0078) at index N`. */
-function describeCharAt(text: string, index: number): string {
-  const codePoint = text.codePointAt(index) ?? 0;
-  const hex = codePoint.toString(16).toUpperCase().padStart(4, '0');
-  return `${quote(String.fromCodePoint(codePoint))} (U+${hex}) at index ${index}`;
+/**
+ * Where the character at `index` is not allowed. Never the character itself: error messages show no
+ * part of a caller's string (SECURITY.md, error messages), and a cookie value is often a secret.
+ */
+function describeCharAt(index: number): string {
+  return `a character not allowed at index ${index}`;
 }
 
 /** The time value of a `Date` (from any realm), or `undefined` if `value` is not a `Date`. */
@@ -305,7 +293,7 @@ function checkName(name: unknown): asserts name is string {
   if (bad !== null) {
     throw new TypeError(
       `cookie name: expected an RFC 6265 token (letters, digits and !#$%&'*+-.^_\`|~), ` +
-        `got ${describe(name)} with ${describeCharAt(name, bad.index)}`,
+        `got ${describe(name)} with ${describeCharAt(bad.index)}`,
     );
   }
 }
@@ -318,7 +306,7 @@ function checkValue(value: unknown): asserts value is string {
   if (bad !== null) {
     throw new TypeError(
       'cookie value: expected RFC 6265 cookie-octets (printable US-ASCII except space, DQUOTE, ' +
-        `",", ";" and "\\"), got ${describe(value)} with ${describeCharAt(value, bad.index)}`,
+        `",", ";" and "\\"), got ${describe(value)} with ${describeCharAt(bad.index)}`,
     );
   }
 }
@@ -408,7 +396,7 @@ function checkPath(value: unknown): string | undefined {
   if (bad !== null) {
     throw new TypeError(
       'path: expected printable US-ASCII without ";" (RFC 6265 §4.1.1 path-value; percent-encode ' +
-        `the rest), got ${describe(value)} with ${describeCharAt(value, bad.index)}`,
+        `the rest), got ${describe(value)} with ${describeCharAt(bad.index)}`,
     );
   }
   return value;
@@ -433,8 +421,8 @@ function hasPrefix(name: string, prefix: string): boolean {
  *
  * Strict: every input is validated and anything a browser would reject or silently ignore throws.
  * - `TypeError` for a wrong type or a string outside the grammar; `RangeError` for a number or a
- *   size out of range. Messages read "<field>: expected X, got Y", echo at most 40 characters of
- *   the bad input, JSON-escaped.
+ *   size out of range. Messages read "<field>: expected X, got Y" and never show any part of a
+ *   string argument: only its type, length and the index of a bad character (SECURITY.md).
  * - name: a non-empty token; value: cookie-octets (unquoted; base64url always fits);
  *   name + value at most 4096 characters (RFC 6265bis §5.6).
  * - `sameSite: 'none'` and `partitioned: true` require `secure: true` (RFC 6265bis §5.7; CHIPS).
@@ -459,7 +447,7 @@ function hasPrefix(name: string, prefix: string): boolean {
  * serializeSetCookie('__Host-sid', '', { path: '/', secure: true, maxAge: 0 });
  * // '__Host-sid=; Max-Age=0; Path=/; Secure'
  *
- * serializeSetCookie('a b', 'x'); // TypeError: cookie name: expected an RFC 6265 token …, got "a b" …
+ * serializeSetCookie('a b', 'x'); // TypeError: cookie name: expected an RFC 6265 token …, got a string of length 3 with a character not allowed at index 1
  * ```
  */
 export function serializeSetCookie(name: string, value: string, attributes?: SetCookieAttributes): string {
@@ -535,7 +523,7 @@ function checkPrefixes(
 ): void {
   const fail = (prefix: string, expected: string, got: string): never => {
     throw new TypeError(
-      `cookie name ${describe(name)} has the ${prefix} prefix (RFC 6265bis §4.1.3): expected ${expected}, got ${got}`,
+      `cookie name with the ${prefix} prefix (RFC 6265bis §4.1.3): expected ${expected}, got ${got}`,
     );
   };
   const isHost = hasPrefix(name, '__Host-');

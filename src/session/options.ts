@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { DEFAULT_CLOCK_SKEW, DEFAULT_TTL, MAX_CLOCK_SKEW, MAX_CONTEXT_BYTES } from '../format/token.js';
+import { DEFAULT_TTL, MAX_CLOCK_SKEW, MAX_CONTEXT_BYTES } from '../format/token.js';
 import { describe } from '../format/describe.js';
 import type { Keyring } from '../format/keyring.js';
 import { serializeSetCookie, type SetCookieAttributes } from './cookie.js';
-import { checkStore, type SessionInvalidReason, type SessionStore } from './store.js';
+import { checkStore, DEFAULT_STORE_TIMEOUT, type SessionInvalidReason, type SessionStore } from './store.js';
 import type { Session } from './session.js';
 
 /** The longest cookie lifetime browsers keep: 400 days (RFC 6265bis §4.1.2.1, §4.1.2.2). */
@@ -29,6 +29,36 @@ export const COOKIE_BUDGET = 4096;
  */
 export const MAX_CHUNKS = 5;
 
+/**
+ * Bytes a response head spends on each `Set-Cookie` line besides the line itself: the header name,
+ * `: ` and CRLF (RFC 9112 §5). The size budget counts whole header lines, as proxies' buffers do.
+ */
+export const SET_COOKIE_LINE_OVERHEAD = 'Set-Cookie: \r\n'.length;
+
+/**
+ * Default `maxSize`: 2048 bytes of `Set-Cookie` lines. nginx reads an upstream's whole response
+ * head into one `proxy_buffer_size` buffer, 4 KiB by default ("upstream sent too big header": 502);
+ * 2048 leaves the other half for the status line, the framework's headers and the app's own (CSP,
+ * other cookies). In the request, the same session takes fewer bytes (no attributes), far inside
+ * nginx's 8 KiB per header line and curl's 8190-byte `Cookie` header. See docs/limits.md.
+ */
+export const DEFAULT_MAX_SIZE = 2048;
+
+/**
+ * What a session's cookies must leave free in the server's request-head limit: 4 KiB for the
+ * request line, the other headers and the site's other cookies (analytics, preferences, CSRF).
+ */
+export const HEAD_ROOM = 4096;
+
+/**
+ * The request-head limit assumed where the runtime does not say (the web build): Node's default
+ * `--max-http-header-size`, also Bun's; the Node build reads `http.maxHeaderSize` instead.
+ */
+export const DEFAULT_HEAD_LIMIT = 16384;
+
+/** The smallest `maxSize`: one cookie with a small session and long attributes. */
+export const MIN_MAX_SIZE = 512;
+
 /** The longest ttl: 2^39 seconds, so issue time plus ttl stays within the token's 40-bit field for millennia. */
 const MAX_SESSION_TTL = 2 ** 39;
 
@@ -43,10 +73,19 @@ export const SESSION_DEFAULTS = Object.freeze({
    * Three full cookies (about 12 KiB) plus a typical request's other headers stay below Node's
    * default limit for the whole request head (16 KiB, `--max-http-header-size`); at four, a full
    * session alone would reach it and every request would get `431` until the cookies expire.
+   * With the default `maxSize` a session fits one cookie; chunks are for a raised `maxSize`.
    */
   maxChunks: 3,
-  /** The core's default. */
-  clockSkew: DEFAULT_CLOCK_SKEW,
+  /** See {@link DEFAULT_MAX_SIZE}. */
+  maxSize: DEFAULT_MAX_SIZE,
+  /**
+   * 30 s, six times the core's default: behind a load balancer a session is opened by another
+   * server than the one that sealed it, and a clock stepped back by NTP (or a VM resumed) makes a
+   * fresh token look issued in the future; past the skew it is rejected and the session lost. 30 s
+   * covers the steps seen in practice at the cost of sessions outliving their ttl by as much.
+   * See SECURITY.md "Clocks".
+   */
+  clockSkew: 30,
   cookie: Object.freeze({ maxAge: 'ttl', path: '/', secure: true, httpOnly: true, sameSite: 'lax' } as const),
 });
 
@@ -116,7 +155,20 @@ export interface SessionOptions {
    * split across `name.0 … name.N-1`; past this many, `commitSession` throws a RangeError.
    */
   readonly maxChunks?: number | undefined;
-  /** Seconds of tolerance for other servers' clocks, 0 to 60. Default 5. */
+  /**
+   * The most bytes the session may take in a response head: its `Set-Cookie` header lines
+   * together (`Set-Cookie: ` and CRLF included), whole bytes from 512. Default 2048, which passes a
+   * default nginx (4 KiB `proxy_buffer_size`) with room for other headers. `commitSession` throws a
+   * RangeError for a larger session and leaves the previous one in place. At most the server's
+   * request-head limit less 4096 (Node: `http.maxHeaderSize`, 16384 unless `--max-http-header-size`
+   * says otherwise, so 12288): a larger value could make every later request fail (`431`), and is
+   * refused at start-up. Above 2048, raise your proxy's limits first: see docs/limits.md.
+   */
+  readonly maxSize?: number | undefined;
+  /**
+   * Seconds of tolerance for other servers' clocks (and for clock steps), 0 to 60. Default 30.
+   * See SECURITY.md "Clocks".
+   */
   readonly clockSkew?: number | undefined;
   /**
    * Ms since the epoch, or a function returning it (read on every request, so it can change
@@ -126,6 +178,18 @@ export interface SessionOptions {
   readonly issuedAfter?: number | (() => number | undefined) | undefined;
   /** The clock, ms since the epoch; for tests. Default `Date.now`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * Where warnings go: a deployment mistake the library can see but that is not an error, such as a
+   * `secure` cookie served over plain HTTP to a host other than localhost (the browser drops it).
+   * Each is given once per config. Default `console.warn`.
+   */
+  readonly onWarning?: ((message: string) => void) | undefined;
+  /**
+   * Ms a store call (load, save, destroy) may take before the request fails with a
+   * `StoreTimeoutError`: a whole number from 1 to 2147483647, or `Infinity`. Default 5000. Applies
+   * to stores that answer with a promise; the built-in cookie store does no I/O and is not timed.
+   */
+  readonly storeTimeout?: number | undefined;
   /**
    * Per-session cookie lifetime ("remember me"), asked whenever a session's cookie is written:
    * `true` for a persistent cookie (`cookie.maxAge`), `false` for a browser-session cookie (no
@@ -147,10 +211,14 @@ export interface SessionConfig {
   /** Resolved `rolling`: `false`, `true` (always) or a share in (0, 1]. */
   readonly rolling: boolean | number;
   readonly maxChunks: number;
+  /** Bytes of `Set-Cookie` lines the session may take (see SessionOptions.maxSize). */
+  readonly maxSize: number;
   readonly clockSkew: number;
   readonly issuedAfter: number | (() => number | undefined) | undefined;
   readonly onInvalid: ((reason: SessionInvalidReason) => void) | undefined;
   readonly now: () => number;
+  readonly onWarning: (message: string) => void;
+  readonly storeTimeout: number;
   readonly persistent: ((session: Session) => boolean) | undefined;
 }
 
@@ -164,6 +232,13 @@ export interface Compiled {
   readonly chunkCapacity: number;
   /** `name.0` … `name.4`. */
   readonly chunkNames: readonly string[];
+  /** Bytes of a `Set-Cookie` header line besides the value: name, attributes, header name, CRLF. */
+  readonly lineBytes: number;
+  /**
+   * The session's cookies this config can write (a layout mask): PLAIN, and the chunks within both
+   * `maxChunks` and `maxSize`. A request carrying others (an earlier configuration's) gets them expired.
+   */
+  readonly writable: number;
   /** The `Set-Cookie` that expires `name`. */
   readonly deletePlain: string;
   /** The `Set-Cookie` that expires `name.i`. */
@@ -179,7 +254,7 @@ const compiled = new WeakMap<SessionConfig, Compiled>();
 const resolved = new WeakMap<object, SessionConfig>();
 
 const OPTION_KEYS: readonly string[] = Object.freeze([
-  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'clockSkew', 'issuedAfter', 'now', 'persistent',
+  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'maxSize', 'clockSkew', 'issuedAfter', 'now', 'onWarning', 'storeTimeout', 'persistent',
 ]);
 const COOKIE_KEYS: readonly string[] = Object.freeze(['maxAge', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned']);
 
@@ -192,13 +267,13 @@ export type DefaultStoreFactory = (keys: Keyring) => SessionStore;
  * Without `makeDefaultStore` (the runtime-neutral path) the `keys` shortcut is refused with a
  * message saying where to get it.
  */
-export function configure(options: SessionOptions | SessionConfig, makeDefaultStore?: DefaultStoreFactory): SessionConfig {
+export function configure(options: SessionOptions | SessionConfig, makeDefaultStore?: DefaultStoreFactory, headLimit?: () => number): SessionConfig {
   if (typeof options === 'object' && options !== null) {
     if (compiled.has(options as SessionConfig)) return options as SessionConfig;
     const cached = resolved.get(options);
     if (cached !== undefined) return cached;
   }
-  const config = build(options, makeDefaultStore);
+  const config = build(options, makeDefaultStore, headLimit);
   resolved.set(options, config);
   return config;
 }
@@ -207,9 +282,9 @@ export function configure(options: SessionOptions | SessionConfig, makeDefaultSt
  * The config of `options`, or a rejected promise for bad options: the async API rejects, never throws
  * synchronously. No closure, no extra promise: this runs on every request.
  */
-export function resolve(options: SessionOptions | SessionConfig, defaultStore: DefaultStoreFactory | undefined): SessionConfig | Promise<never> {
+export function resolve(options: SessionOptions | SessionConfig, defaultStore: DefaultStoreFactory | undefined, headLimit?: () => number): SessionConfig | Promise<never> {
   try {
-    return configure(options, defaultStore);
+    return configure(options, defaultStore, headLimit);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -230,7 +305,7 @@ export function compiledOf(config: SessionConfig): Compiled {
   return compiled.get(config)!;
 }
 
-function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined): SessionConfig {
+function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined, headLimit: (() => number) | undefined): SessionConfig {
   const options = checkRecord(input, 'options', OPTION_KEYS, '{ name, keys } or { name, store }');
   const name = options.name;
   if (typeof name !== 'string' || name.length === 0) {
@@ -255,6 +330,7 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   if (typeof maxChunks !== 'number' || !Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > MAX_CHUNKS) {
     throw new RangeError(`options.maxChunks: expected a whole number from 1 to ${MAX_CHUNKS}, got ${describe(maxChunks)}`);
   }
+  const maxSize = resolveMaxSize(options.maxSize, headLimit?.() ?? DEFAULT_HEAD_LIMIT);
   const clockSkew = options.clockSkew ?? SESSION_DEFAULTS.clockSkew;
   if (typeof clockSkew !== 'number' || !(clockSkew >= 0 && clockSkew <= MAX_CLOCK_SKEW)) {
     throw new RangeError(`options.clockSkew: expected seconds from 0 to ${MAX_CLOCK_SKEW}, got ${describe(clockSkew)}`);
@@ -270,6 +346,11 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   }
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError(`options.now: expected a function returning ms since the epoch, got ${describe(now)}`);
+  const storeTimeout = options.storeTimeout ?? DEFAULT_STORE_TIMEOUT;
+  // 2^31-1: setTimeout fires at once for anything longer.
+  if (storeTimeout !== Infinity && (typeof storeTimeout !== 'number' || !Number.isInteger(storeTimeout) || storeTimeout < 1 || storeTimeout > 2 ** 31 - 1)) {
+    throw new RangeError(`options.storeTimeout: expected a whole number of ms from 1 to 2147483647 or Infinity, got ${describe(storeTimeout)}`);
+  }
   const persistent = options.persistent;
   if (persistent !== undefined && typeof persistent !== 'function') {
     throw new TypeError(`options.persistent: expected a function (session) => boolean, got ${describe(persistent)}`);
@@ -293,6 +374,7 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   const line = setupSerialize(name, cookie);
   const suffix = line.slice(name.length + 1);
   const chunkNames = Object.freeze(Array.from({ length: MAX_CHUNKS }, (_, i) => `${name}.${i}`));
+  checkRoom(maxSize, line.length + SET_COOKIE_LINE_OVERHEAD);
   const plainCapacity = COOKIE_BUDGET - line.length;
   const chunkCapacity = COOKIE_BUDGET - (line.length + 2);
   // No check that room is left for the value: the name (<= 1024), path (<= 1024), domain (<= 253)
@@ -306,10 +388,13 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
     cookie,
     rolling,
     maxChunks,
+    maxSize,
     clockSkew,
     issuedAfter: issuedAfter as SessionConfig['issuedAfter'],
     onInvalid: onInvalid as SessionConfig['onInvalid'],
     now: now as SessionConfig['now'],
+    onWarning: resolveOnWarning(options.onWarning),
+    storeTimeout: storeTimeout as number,
     persistent: persistent as SessionConfig['persistent'],
   });
   compiled.set(config, Object.freeze({
@@ -317,6 +402,8 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
     plainCapacity,
     chunkCapacity,
     chunkNames,
+    lineBytes: line.length + SET_COOKIE_LINE_OVERHEAD,
+    writable: writableMask(maxChunks, maxSize, line.length + SET_COOKIE_LINE_OVERHEAD, chunkCapacity),
     deletePlain: serializeSetCookie(name, '', expired),
     deleteChunk: Object.freeze(chunkNames.map((chunk) => serializeSetCookie(chunk, '', expired))),
     rollAfter: rollAfter(rolling, ttl, cookie.maxAge),
@@ -326,16 +413,83 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   return config;
 }
 
-/** Checks an options object: an object, and no key outside `keys` (shared by the stores' options). */
+function resolveOnWarning(onWarning: unknown): (message: string) => void {
+  if (onWarning === undefined) return (message) => console.warn(message);
+  if (typeof onWarning !== 'function') throw new TypeError(`options.onWarning: expected a function (message) => void, got ${describe(onWarning)}`);
+  return onWarning as (message: string) => void;
+}
+
+/**
+ * Validates `maxSize` against the server's request-head limit: the session's cookies come back in
+ * every request, and a request head over the limit is refused before the app sees it (Node: 431),
+ * so no request, not even a logout, could repair it until the cookies expire.
+ */
+function resolveMaxSize(maxSize: unknown, headLimit: number): number {
+  if (maxSize === undefined) return SESSION_DEFAULTS.maxSize;
+  if (typeof maxSize !== 'number' || !Number.isSafeInteger(maxSize) || maxSize < MIN_MAX_SIZE) {
+    throw new RangeError(`options.maxSize: expected a whole number of bytes from ${MIN_MAX_SIZE}, got ${describe(maxSize)}`);
+  }
+  const ceiling = headLimit - HEAD_ROOM;
+  if (maxSize > ceiling) {
+    throw new RangeError(
+      `options.maxSize: expected at most ${ceiling} bytes (the server's request-head limit, ${headLimit} bytes, ` +
+        `less ${HEAD_ROOM} for other headers and cookies), got ${maxSize}; keep less in the session or use a ` +
+        `server-side store, or raise the limit (node --max-http-header-size) and every proxy's in front (docs/limits.md)`,
+    );
+  }
+  return maxSize;
+}
+
+/** Bytes `maxSize` must leave for the value after the name and attributes: a small session's token. */
+const SMALL_SESSION = 256;
+
+/** A budget the cookie's own name and attributes nearly fill would refuse every login: say so now. */
+function checkRoom(maxSize: number, lineBytes: number): void {
+  if (lineBytes + SMALL_SESSION > maxSize) {
+    throw new RangeError(
+      `options.maxSize: expected at least ${lineBytes + SMALL_SESSION} bytes (this cookie's name and attributes take ` +
+        `${lineBytes} in every Set-Cookie line, plus ${SMALL_SESSION} for a small session), got ${maxSize}; ` +
+        `shorten the name, path or domain, or raise options.maxSize`,
+    );
+  }
+}
+
+/**
+ * The layout mask of the cookies a config can write: PLAIN, and chunk i when a layout of i + 1
+ * chunks can fit both maxChunks and maxSize. The smallest layout of n >= 2 chunks carries a value one
+ * character longer than n - 1 full chunks hold (chunks.ts layOut), and spends lineBytes + 2 on each.
+ */
+function writableMask(maxChunks: number, maxSize: number, lineBytes: number, chunkCapacity: number): number {
+  let mask = 1 << MAX_CHUNKS; // PLAIN (chunks.ts)
+  for (let count = 2; count <= maxChunks; count++) {
+    const smallest = (count - 1) * chunkCapacity - 1 + count * (lineBytes + 2);
+    if (smallest > maxSize) break;
+    mask |= (1 << count) - 1;
+  }
+  return mask;
+}
+
+/**
+ * Checks an options object (an object, and no key outside `keys`; shared by the stores' options) and
+ * returns a null-prototype copy of its own properties, which is all the caller may read. Read through
+ * the prototype chain, a polluted `Object.prototype` (a `__proto__` key merged from JSON somewhere in
+ * the app) would supply options nobody wrote: `signed: true` sends the data in clear, `domain`,
+ * `sameSite: 'none'` or `httpOnly: false` weaken the cookie. Each option is read once, here.
+ */
 export function checkRecord(value: unknown, where: string, keys: readonly string[], shape: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${where}: expected an object with ${shape}, got ${describe(value)}`);
   }
-  // Unknown keys are typos (`httponly`, `maxage`) that would silently weaken the cookie.
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw new TypeError(`${where}: expected only the keys ${keys.join(', ')}, got ${JSON.stringify(key.slice(0, 40))}`);
-  }
-  return value as Record<string, unknown>;
+  const own: Record<string, unknown> = Object.create(null);
+  // Unknown keys are typos (`httponly`, `maxage`) that would silently weaken the cookie. The key is
+  // not shown (SECURITY.md, error messages): it may be a secret passed in the wrong place.
+  Object.keys(value).forEach((key, index) => {
+    if (!keys.includes(key)) {
+      throw new TypeError(`${where}: expected only the keys ${keys.join(', ')}, got an unknown key (own key #${index + 1}, ${describe(key)})`);
+    }
+    own[key] = (value as Record<string, unknown>)[key];
+  });
+  return own;
 }
 
 function resolveStore(store: unknown, keys: unknown, makeDefaultStore: DefaultStoreFactory | undefined): SessionStore {

@@ -6,10 +6,10 @@
  */
 import { describe } from '../format/describe.js';
 import { readCarried, sessionCookies } from './chunks.js';
-import { resolve, type SessionConfig, type SessionOptions } from './options.js';
+import { compiledOf, resolve, type SessionConfig, type SessionOptions } from './options.js';
 import { directCookieStore } from './cookie-store.js';
 import { loadedSession, markLoaded, Session } from './session.js';
-import { checkLoadResult, isThenable, type SaveContext, type SessionInvalidReason } from './store.js';
+import { bounded, checkLoadResult, isThenable, type SaveContext, type SessionInvalidReason } from './store.js';
 
 /**
  * A request's session and what `commitSession` needs to answer it. Pass it to `commitSession`
@@ -93,13 +93,13 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
   try {
     const cookies = sessionCookies(cookieHeader, config.name);
     const carried = cookies.mask;
-    const found = carried === 0 ? undefined : readCarried(cookies);
+    const found = carried === 0 ? undefined : readCarried(cookies, config, compiledOf(config));
     if (found?.value === undefined) return Promise.resolve(emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined));
-    const context = storeContext(config, undefined);
+    const context = storeContext(config, undefined, undefined, null);
     // The cookie store decodes straight into the request's session; other stores return their data.
     const direct = directCookieStore(config.store);
     let target: Session | undefined;
-    const loading = direct === undefined ? config.store.load(found.value, context) : direct.load(found.value, context, (target = new Session()));
+    const loading = direct === undefined ? bounded(config.store.load(found.value, context), config.storeTimeout, 'load') : direct.load(found.value, context, (target = new Session()));
     if (isThenable(loading)) return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result, target, context.now));
     return Promise.resolve(stateOf(config, carried, found.used, loading, target, context.now));
   } catch (error) {
@@ -144,11 +144,11 @@ function emptyState(config: SessionConfig, carried: number, reason: SessionInval
 }
 
 /**
- * The context of a store call, read from the config and the clock once per call. Always with `id`
- * (undefined for load), so every context has one shape; built field by field, never by spreading
- * (object spread here cost more than the rest of the session layer together).
+ * The context of a store call, read from the config and the clock once per call. Always with every
+ * SaveContext field (undefined or null for load), so every context has one shape; built field by
+ * field, never by spreading (object spread here cost more than the rest of the session layer together).
  */
-export function storeContext(config: SessionConfig, id: string | undefined): SaveContext {
+export function storeContext(config: SessionConfig, id: string | undefined, replaces: string | undefined, issuedAt: number | null): SaveContext {
   const now = config.now();
   if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
     throw new TypeError(`options.now: expected a function returning ms since the epoch, got one returning ${describe(now)}`);
@@ -160,5 +160,5 @@ export function storeContext(config: SessionConfig, id: string | undefined): Sav
       throw new TypeError(`options.issuedAfter: expected a function returning ms since the epoch or undefined, got one returning ${describe(issuedAfter)}`);
     }
   }
-  return { name: config.name, ttl: config.ttl, now, clockSkew: config.clockSkew, issuedAfter, id };
+  return { name: config.name, ttl: config.ttl, now, clockSkew: config.clockSkew, issuedAfter, id, replaces, issuedAt };
 }

@@ -254,7 +254,8 @@ export function loadedSession(data: ReadonlyMap<string, string>, keyId: string |
 
 function checkString(text: unknown, what: 'key' | 'value', key: unknown): void {
   if (typeof text !== 'string') {
-    const where = what === 'value' && typeof key === 'string' ? ` for key ${JSON.stringify(key.slice(0, 40))}` : '';
+    // The key's length, not its text (SECURITY.md, error messages).
+    const where = what === 'value' && typeof key === 'string' ? ` for a key of length ${key.length}` : '';
     throw new TypeError(`session.set: expected a string ${what}${where}, got ${describe(text)} (serialize other values, e.g. JSON.stringify)`);
   }
   if (!isWellFormed(text)) {

@@ -54,11 +54,24 @@ export interface StoreContext extends StoreSetup {
 /** The context of {@link SessionStore.save}. */
 export interface SaveContext extends StoreContext {
   /**
-   * The id that `load` returned for this session: update that entry. `undefined` for a new
-   * session, and after `regenerate()` or `destroy()`: mint a fresh id. A store must never take an
-   * id from anywhere else (in particular not from the client: session fixation).
+   * The id that `load` returned for this session: update that entry, and only while it still
+   * exists. `undefined` for a new session, and after `regenerate()` or `destroy()`: mint a fresh
+   * id. A store must never take an id from anywhere else (in particular not from the client:
+   * session fixation).
    */
   readonly id: string | undefined;
+  /**
+   * After `regenerate()`: the id of the entry the new one replaces. Save under a fresh id only if
+   * that entry still exists, and delete it in the same step; `undefined` otherwise. (The session
+   * layer also calls `destroy` on it afterwards, for stores written before this field.)
+   */
+  readonly replaces: string | undefined;
+  /**
+   * When the session whose data this save carries on was issued (ms since the epoch, the loaded
+   * value's `issuedAt`); `null` for a new session and after `regenerate()` or `destroy()`. Lets a
+   * wrapper refuse to re-issue a session revoked while the request ran (see `revocableStore`).
+   */
+  readonly issuedAt: number | null;
 }
 
 /** A cookie value that opened. Only `ok` and `data` are required. */
@@ -100,7 +113,9 @@ export type StoreLoadResult = StoreLoadSuccess | StoreLoadFailure;
  *
  * Check a store with the conformance suite: `storeConformance(() => myStore)`.
  *
- * @example A server-side store on a Redis-like client, in about 30 lines:
+ * `sealed-session/redis` is such a store, ready for node-redis, ioredis and iovalkey clients.
+ *
+ * @example A server-side store on a Redis-like client, in about 30 lines (no `indexBy`):
  * ```ts
  * import { generateKey, sign, verify, type Keyring, type SessionStore, type StoreContext } from 'sealed-session';
  *
@@ -110,8 +125,13 @@ export type StoreLoadResult = StoreLoadSuccess | StoreLoadFailure;
  *     async save(data, ctx) {
  *       const json = JSON.stringify([...data]);
  *       const expiry = ctx.ttl === Infinity ? {} : { EX: ctx.ttl };
- *       let id = ctx.id; // XX: update only an entry that still exists, so a destroyed session stays destroyed
- *       if (id === undefined || (await redis.set(`sess:${id}`, json, { ...expiry, XX: true })) === null) {
+ *       let id = ctx.id;
+ *       if (id !== undefined) {
+ *         // XX: update only an entry that still exists, so a destroyed session stays destroyed.
+ *         if ((await redis.set(`sess:${id}`, json, { ...expiry, XX: true })) === null) return null;
+ *       } else {
+ *         // regenerate(): the old entry must still exist, and goes in the same step (DEL is atomic).
+ *         if (ctx.replaces !== undefined && (await redis.del(`sess:${ctx.replaces}`)) === 0) return null;
  *         id = generateKey(); // 256 random bits
  *         await redis.set(`sess:${id}`, json, expiry);
  *       }
@@ -138,8 +158,15 @@ export interface SessionStore {
    * Stores `data` and returns the cookie value: non-empty RFC 6265 cookie-octets (base64url fits).
    * The data must expire after `context.ttl` seconds from `context.now`. `data` is the live
    * session: copy what you keep.
+   *
+   * Destroyed stays destroyed: when `context.id` (or `context.replaces`) names an entry that no
+   * longer exists (another request destroyed it, or it expired or was evicted), save nothing and
+   * return `null`; the session layer then expires the cookie. Saving the data under a new id
+   * instead would undo a logout: a request that loaded the session before the logout, and commits
+   * after it, would sign its sender back in. Check and write in one atomic step (a script, a
+   * transaction, a conditional write) so no interleaving of requests or servers can get between.
    */
-  save(data: ReadonlyMap<string, string>, context: SaveContext): Promise<string> | string;
+  save(data: ReadonlyMap<string, string>, context: SaveContext): Promise<string | null> | string | null;
   /** Opens a cookie value. Never throws for any value; see {@link StoreLoadResult}. */
   load(value: string, context: StoreContext): Promise<StoreLoadResult> | StoreLoadResult;
   /** Server-side stores: deletes the entry of `id` (an id `load` returned). Must not throw for an unknown id. */
@@ -216,4 +243,44 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 export function afterStore<T, U>(answer: T | PromiseLike<T>, next: (value: T) => U | PromiseLike<U>): U | PromiseLike<U> {
   return isThenable(answer) ? Promise.resolve(answer).then(next) : next(answer as T);
+}
+
+/** The default of `storeTimeout`: ms a store call may take before the request fails. */
+export const DEFAULT_STORE_TIMEOUT = 5000;
+
+/**
+ * The error a request fails with when its store did not answer within `storeTimeout` ms (a
+ * database that hangs or is unreachable). It reaches the framework's error handling like any
+ * other store failure; `code` tells it apart.
+ */
+export class StoreTimeoutError extends Error {
+  /** `'ERR_SESSION_STORE_TIMEOUT'`. */
+  readonly code = 'ERR_SESSION_STORE_TIMEOUT';
+  constructor(method: string, ms: number) {
+    super(`session store: ${method} did not answer within ${ms} ms (options.storeTimeout)`);
+    this.name = 'StoreTimeoutError';
+  }
+}
+
+/**
+ * A store's answer bounded in time: a value as it is, a promise raced against a timer of `ms`
+ * (Infinity: unbounded). Node's `requestTimeout` stops counting once the request has arrived, so
+ * without this a hung database holds every request, and its socket, forever.
+ */
+export function bounded<T>(answer: T | PromiseLike<T>, ms: number, method: string): T | Promise<T> {
+  if (!isThenable(answer) || ms === Infinity) return answer as T | Promise<T>;
+  return new Promise<T>((resolve, reject) => {
+    // Not unref'd: a request waiting on its store is work in progress, and the timer is what ends it.
+    const timer = setTimeout(() => reject(new StoreTimeoutError(method, ms)), ms);
+    answer.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

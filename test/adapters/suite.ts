@@ -17,7 +17,7 @@
  */
 import { describe, test, after } from 'node:test';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { createKeyring, seal, unseal, type Keyring, type SessionStore } from '../../src/index.js';
@@ -38,6 +38,11 @@ export interface AdapterSetup {
    * limit browsers apply (RFC 6265bis §5.6).
    */
   readonly framesSetCookie?: boolean;
+  /**
+   * False for an adapter that sees no request (a framework's cookie jar): it cannot tell plain HTTP
+   * from HTTPS, so the plain-HTTP warning does not apply to it.
+   */
+  readonly seesTransport?: boolean;
 }
 
 export interface SuiteSessionOptions {
@@ -45,6 +50,8 @@ export interface SuiteSessionOptions {
   readonly keys?: Keyring;
   readonly store?: SessionStore;
   readonly cookie?: { readonly secure?: boolean };
+  readonly maxSize?: number;
+  readonly onWarning?: (message: string) => void;
 }
 
 /**
@@ -83,6 +90,17 @@ export function startedApps<App>(serve: (app: App) => Promise<RunningApp>): (app
 }
 
 /** A minimal cookie jar: what a browser would send back (RFC 6265 §5.3, enough for these tests). */
+/** GET /session with a Host header of our choosing (fetch cannot set one): what a dev hostname sends. */
+function getWithHost(base: string, host: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${base}/session`, { headers: { ...headers, host } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode!));
+    });
+    request.on('error', reject).end();
+  });
+}
+
 export class CookieClient {
   readonly jar = new Map<string, string>();
   constructor(private readonly base: string) {}
@@ -209,8 +227,8 @@ export function adapterSuite(setup: AdapterSetup): void {
       assert.deepEqual((await after.request('GET', '/session')).setCookies, [], 'and only once');
     });
 
-    test('a large session is chunked across cookies and read back', async () => {
-      const client = new CookieClient((await start(options)).url);
+    test('a large session is chunked across cookies and read back (maxSize raised to 12288)', async () => {
+      const client = new CookieClient((await start({ ...options, maxSize: 12288 })).url);
       await client.request('POST', '/login?name=frank');
       const big = await client.request('POST', '/big?size=6000');
       assert.ok(big.setCookies.length >= 2, big.setCookies.map((h) => h.slice(0, 12)).join(' | '));
@@ -226,6 +244,21 @@ export function adapterSuite(setup: AdapterSetup): void {
       assert.equal(small.body['big'], 'x'.repeat(10));
       assert.ok(client.jar.has('sid') && !client.jar.has('sid.0') && !client.jar.has('sid.1'), `stale chunks expired: ${[...client.jar.keys()].join(',')}`);
     });
+
+    if (setup.seesTransport !== false) {
+      test('secure over plain HTTP to a host other than localhost: one warning through onWarning; none for localhost or behind an HTTPS proxy', async () => {
+        const warnings: string[] = [];
+        const app = await start({ ...options, cookie: { secure: true }, onWarning: (message) => void warnings.push(message) });
+        const { port } = new URL(app.url);
+        for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `app.localhost:${port}`]) assert.equal(await getWithHost(app.url, host), 200);
+        assert.equal(await getWithHost(app.url, 'myapp.test', { 'x-forwarded-proto': 'https' }), 200);
+        assert.deepEqual(warnings, []);
+        assert.equal(await getWithHost(app.url, 'myapp.test'), 200);
+        assert.equal(await getWithHost(app.url, 'myapp.test'), 200);
+        assert.equal(warnings.length, 1, 'once per config');
+        assert.match(warnings[0]!, /^sealed-session: cookie "sid" has secure: true, but this request came over plain HTTP to "myapp\.test": the browser will drop the cookie/);
+      });
+    }
 
     test("a store failure goes to the framework's error handling (500), not to the client as a session", async () => {
       const failing: SessionStore = {

@@ -243,10 +243,10 @@ describe('the edge example of the README', () => {
 
   test('the docs print exactly the code this test runs', () => {
     const example = documentedExample();
-    const places = ['README.md'].map((path) => new URL(path, ROOT)).filter((url) => existsSync(url));
+    const places = ['README.md', 'docs/api.md', 'docs/runtimes.md'].map((path) => new URL(path, ROOT)).filter((url) => existsSync(url));
     assert.ok(
       places.some((url) => readFileSync(url, 'utf8').includes(example)),
-      `README.md does not contain the edge example verbatim:\n${example}`,
+      `neither README.md nor docs/api.md nor docs/runtimes.md contains the edge example verbatim:\n${example}`,
     );
   });
 

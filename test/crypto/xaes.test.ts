@@ -12,7 +12,7 @@ import * as web from '../../src/web.js';
 import { nodeRuntime } from '../../src/crypto/node.js';
 import { webRuntime } from '../../src/crypto/web.js';
 import type { CryptoRuntime } from '../../src/crypto/runtime.js';
-import { PREFIX_USES, SUBKEY_CACHE_SIZE, xaesKey, xaesNonce, xaesOpen, xaesSeal, type XaesKey } from '../../src/crypto/xaes.js';
+import { forgetNonceBatches, PREFIX_USES, SUBKEY_CACHE_SIZE, xaesKey, xaesNonce, xaesOpen, xaesSeal, type XaesKey } from '../../src/crypto/xaes.js';
 import { NONCE_BYTES, parseToken } from '../../src/format/token.js';
 import { SAMPLE_SESSION, SECRET_A, toHex } from '../helpers.js';
 
@@ -47,6 +47,19 @@ for (const [name, runtime] of runtimes) {
     test('two keys never share a batch: each draws its own prefix', async () => {
       const [a, b] = [await xaesKey(runtime, KEY), await xaesKey(runtime, KEY)];
       assert.notEqual(prefixOf(xaesNonce(runtime, a)), prefixOf(xaesNonce(runtime, b)));
+    });
+
+    test('forgetNonceBatches (run when a process starts from a V8 snapshot) makes every key start a new batch; the old batch still opens', async () => {
+      const key = await xaesKey(runtime, KEY);
+      const before = xaesNonce(runtime, key);
+      const sealed = await xaesSeal(runtime, key, before, new Uint8Array([1]), AAD);
+      assert.equal(prefixOf(xaesNonce(runtime, key)), prefixOf(before), 'same batch until forgotten');
+      forgetNonceBatches();
+      const after = xaesNonce(runtime, key);
+      assert.notEqual(prefixOf(after), prefixOf(before));
+      assert.equal(prefixOf(xaesNonce(runtime, key)), prefixOf(after), 'the new batch continues');
+      await xaesSeal(runtime, key, after, new Uint8Array([2]), AAD);
+      assert.equal(hexOf(await xaesOpen(runtime, key, before, sealed, AAD)), '01');
     });
 
     test('a cached subkey gives the same bytes as a fresh derivation, for any nonce, plaintext and AAD', async () => {

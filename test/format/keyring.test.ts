@@ -37,7 +37,7 @@ test('ids: 1 to 16 characters of [A-Za-z0-9_-], unique', () => {
     [[{ id: 'a'.repeat(17), secret: SECRET_A }], /keys\[0\]\.id: expected 1 to 16 characters/, 'TypeError'],
     [[{ id: 'a.b', secret: SECRET_A }], /got a string of length 3/, 'TypeError'],
     [[{ id: 7, secret: SECRET_A }], /got number 7/, 'TypeError'],
-    [[{ id: 'a', secret: SECRET_A }, { id: 'a', secret: SECRET_B }], /keys\[1\]\.id: expected a unique id, got "a" twice/, 'TypeError'],
+    [[{ id: 'a', secret: SECRET_A }, { id: 'a', secret: SECRET_B }], /keys\[1\]\.id: expected a unique id, got the id of keys\[0\] again/, 'TypeError'],
     [[null], /keys\[0\]: expected an object \{ id, secret \}, got null/, 'TypeError'],
     [[{ id: 'a', secret: 42 }], /keys\[0\]\.secret: expected a string or a Uint8Array, got number/, 'TypeError'],
     [{ id: 'a', secret: SECRET_A }, /keys: expected a secret string or an array of \{ id, secret \}, got an object/, 'TypeError'],
@@ -86,5 +86,36 @@ test('bad inputs to createKeyring and to options.keys throw TypeError or RangeEr
       assert.equal(createKeyring(value as string).currentKeyId, '1');
     } else assert.throws(() => createKeyring(value as string), (error: Error) => error instanceof TypeError || error instanceof RangeError, label);
     assert.throws(() => keyringState(value), { name: 'TypeError', message: /options\.keys: expected a keyring from createKeyring\(\)/ }, label);
+  }
+});
+
+test("an 'accept-only' key opens but never seals: the first active key is current, listed first", () => {
+  const keys = createKeyring([
+    { id: 'next', secret: SECRET_B, state: 'accept-only' },
+    { id: 'now', secret: SECRET_A },
+  ]);
+  assert.equal(keys.currentKeyId, 'now');
+  assert.deepEqual(keys.keyIds, ['now', 'next']);
+  assert.deepEqual(keys.acceptOnlyKeyIds, ['next']);
+  const state = keyringState(keys);
+  assert.equal(state.current.id, 'now');
+  assert.equal(state.byId.get('next')!.id, 'next');
+  assert.equal(JSON.stringify(keys), '{"keyIds":["now","next"],"acceptOnlyKeyIds":["next"]}');
+  assert.equal(inspect(keys), "Keyring { keyIds: ['now', 'next'], acceptOnlyKeyIds: ['next'] }");
+  // 'active' spelled out is the default.
+  assert.equal(createKeyring([{ id: 'a', secret: SECRET_A, state: 'active' }]).currentKeyId, 'a');
+  assert.deepEqual(createKeyring([{ id: 'a', secret: SECRET_A }]).acceptOnlyKeyIds, []);
+});
+
+test('a keyring without an active key, or with an unknown state, is refused at start-up', () => {
+  assert.throws(() => createKeyring([{ id: 'a', secret: SECRET_A, state: 'accept-only' }]), {
+    name: 'TypeError',
+    message: "keys: expected at least one active key (without state: 'accept-only') to seal with, got 1 accept-only",
+  });
+  for (const state of ['retired', 'ACTIVE', null, 1, true]) {
+    assert.throws(() => createKeyring([{ id: 'a', secret: SECRET_A, state } as unknown as KeyInput]), {
+      name: 'TypeError',
+      message: new RegExp(`^keys\\[0\\]\\.state: expected 'active' or 'accept-only', got `),
+    });
   }
 });

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { commitSession, defineSession, readSession, type SessionConfig, type SessionInvalidReason, type SessionStore } from '../../src/index.js';
-import { compiledOf, COOKIE_BUDGET, MAX_CHUNKS } from '../../src/session/options.js';
+import { compiledOf, configure, COOKIE_BUDGET, MAX_CHUNKS, type SessionOptions } from '../../src/session/options.js';
 import { PLAIN, sessionCookies } from '../../src/session/chunks.js';
 import { parseCookie } from '../../src/session/cookie.js';
 import { assertError, clock, deletedNames, Jar, keys, setNames } from './helpers.js';
@@ -16,16 +16,33 @@ const rawStore: SessionStore = {
   load: (value) => ({ ok: true, data: new Map([['v', value]]) }),
 };
 
-function rawConfig(extra: Partial<Parameters<typeof defineSession>[0]> = {}) {
+/**
+ * Layout tests run as on a server whose request-head limit is 32 KiB (node --max-http-header-size=32768),
+ * so that five full chunks (20 KiB) are a valid configuration; the limit itself is tested in options.test.ts.
+ */
+const LARGE_HEAD = () => 32768;
+const LARGE_MAX_SIZE = 32768 - 4096;
+
+function rawConfig(extra: Partial<SessionOptions> = {}) {
   const reasons: SessionInvalidReason[] = [];
-  const config = defineSession({ name: '__Host-s', store: rawStore, rolling: false, onInvalid: (r) => void reasons.push(r), ...extra });
+  const config = configure({ name: '__Host-s', store: rawStore, rolling: false, maxSize: LARGE_MAX_SIZE, onInvalid: (r) => void reasons.push(r), ...extra }, undefined, LARGE_HEAD);
   return { config, reasons };
 }
 
-/** The largest value `config` can carry, and the one-cookie capacity. */
+/**
+ * The largest value `config` can carry (within maxChunks and maxSize), and the one-cookie capacity.
+ * `fits` restates the documented rule: `Set-Cookie: ` + line + CRLF for every cookie, within maxSize.
+ */
 function limits(config: SessionConfig) {
-  const { plainCapacity, chunkCapacity } = compiledOf(config);
-  return { plainCapacity, chunkCapacity, limit: config.maxChunks === 1 ? plainCapacity : config.maxChunks * chunkCapacity - 2 };
+  const { plainCapacity, chunkCapacity, lineBytes } = compiledOf(config);
+  const fits = (length: number) => {
+    if (length <= plainCapacity) return length + lineBytes <= config.maxSize;
+    const count = Math.ceil((length + 2) / chunkCapacity);
+    return count <= config.maxChunks && length + 2 + count * (lineBytes + 2) <= config.maxSize;
+  };
+  let limit = 0;
+  for (let step = 1 << 15; step > 0; step >>= 1) if (fits(limit + step)) limit += step;
+  return { plainCapacity, chunkCapacity, limit };
 }
 
 /** Commits `value` as the session into `jar` (which may hold an older layout) and checks the browser's rules. */
@@ -72,7 +89,7 @@ describe('chunking: the layout', () => {
 
   test('(fast-check) sealed sessions of every size up to the bound round-trip through a browser jar', async () => {
     const time = clock();
-    const config = defineSession({ name: 'sid', keys, rolling: false, now: time.now });
+    const config = defineSession({ name: 'sid', keys, rolling: false, now: time.now, maxSize: 12288 });
     const { limit } = limits(config);
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: limit }), fc.integer({ min: 0, max: 63 }), async (target, seed) => {
@@ -113,14 +130,14 @@ describe('chunking: the layout', () => {
     const { config } = rawConfig();
     const { limit } = limits(config);
     await assertError(() => write(config, new Jar(), value(limit + 1)), RangeError,
-      new RegExp(`^session cookie "__Host-s": expected a stored value of at most ${limit} characters \\(maxChunks 3 × 4096-character cookies\\), got ${limit + 1}; `));
+      new RegExp(`^session cookie: expected a stored value of at most ${limit} characters \\(maxChunks 3 × 4096-character cookies\\), got ${limit + 1}; `));
     const single = rawConfig({ maxChunks: 1 }).config;
     const { plainCapacity } = limits(single);
     await assertError(() => write(single, new Jar(), value(plainCapacity + 1)), RangeError, `at most ${plainCapacity} characters (maxChunks 1`);
   });
 
   test('a sealed session past the bound: RangeError, and the cookies already set stay as they were', async () => {
-    const config = defineSession({ name: 'sid', keys, maxChunks: 2 });
+    const config = defineSession({ name: 'sid', keys, maxChunks: 2, maxSize: 12288 });
     const jar = new Jar();
     const state = await readSession(undefined, config);
     state.session.set('small', 'x');
@@ -217,7 +234,7 @@ describe('chunking: missing or mismatched chunks make the session invalid', () =
 
   test('chunks from two different sealed sessions fail authentication: onInvalid("invalid")', async () => {
     const reasons: SessionInvalidReason[] = [];
-    const config = defineSession({ name: 'sid', keys, onInvalid: (r) => void reasons.push(r) });
+    const config = defineSession({ name: 'sid', keys, maxSize: 12288, onInvalid: (r) => void reasons.push(r) });
     const jars = await Promise.all([1, 2].map(async (seed) => {
       const state = await readSession(undefined, config);
       state.session.set('blob', value(4000, seed));
@@ -278,5 +295,70 @@ describe('sessionCookies: parseCookie\'s answer for the session\'s names, in one
     assert.equal(sessionCookies('sid;'.repeat(100_000) + 'sid=v', 'sid').plain, 'v');
     assert.equal(sessionCookies(`a=${'sid'.repeat(300_000)}; sid=w`, 'sid').plain, 'w');
     assert.equal(sessionCookies(`${' '.repeat(1 << 20)}x sid; sid=z`, 'sid').plain, 'z');
+  });
+});
+
+describe('repair, not lock-out: cookies of an earlier, larger configuration', () => {
+  // The earlier configuration: 3 chunks and a raised budget. The current one: the defaults.
+  const earlier = defineSession({ name: 'sid', keys, maxSize: 12288 });
+  const current = defineSession({ name: 'sid', keys, onInvalid: () => {} });
+
+  async function earlierJar(size: number): Promise<Jar> {
+    const state = await readSession(undefined, earlier);
+    state.session.set('blob', value(size));
+    return new Jar().apply(await commitSession(state, earlier));
+  }
+
+  test('chunks the current config cannot write are rejected and expired on any request, even one that changes nothing', async () => {
+    const jar = await earlierJar(5000);
+    assert.deepEqual([...jar.cookies.keys()].sort(), ['sid.0', 'sid.1']);
+    const reasons: string[] = [];
+    const config = defineSession({ name: 'sid', keys, onInvalid: (r) => void reasons.push(r) });
+    const state = await readSession(jar.header(['theme=dark']), config);
+    assert.equal(state.session.size, 0);
+    assert.deepEqual(reasons, ['malformed']);
+    const lines = await commitSession(state, config);
+    assert.deepEqual(deletedNames(lines).sort(), ['sid.0', 'sid.1']);
+    assert.deepEqual(setNames(lines), []);
+    jar.apply(lines);
+    assert.equal(jar.header(), '');
+  });
+
+  test('a new sign-in over them writes one cookie and expires every chunk', async () => {
+    const jar = await earlierJar(5000);
+    const state = await readSession(jar.header(), current);
+    state.session.set('user', 'ada');
+    const lines = await commitSession(state, current);
+    assert.deepEqual(setNames(lines), ['sid']);
+    assert.deepEqual(deletedNames(lines).sort(), ['sid.0', 'sid.1']);
+    jar.apply(lines);
+    assert.deepEqual([...jar.cookies.keys()], ['sid']);
+    assert.equal((await readSession(jar.header(), current)).session.get('user'), 'ada');
+  });
+
+  test('a plain cookie over the current maxSize is rejected (its re-issue could only fail), then replaced by the next write', async () => {
+    const jar = await earlierJar(2500); // one cookie of about 3.5 KB: within 12288, over 2048
+    assert.deepEqual([...jar.cookies.keys()], ['sid']);
+    const reasons: string[] = [];
+    const config = defineSession({ name: 'sid', keys, onInvalid: (r) => void reasons.push(r) });
+    const state = await readSession(jar.header(), config);
+    assert.equal(state.session.size, 0);
+    assert.deepEqual(reasons, ['malformed']);
+    // The plain cookie is one this config writes: left for the next write (a rolling deploy may still
+    // have servers with the larger budget), which replaces it.
+    assert.deepEqual(await commitSession(state, config), []);
+  });
+
+  test('a session over maxSize: commit throws a RangeError, and the previous session stays loadable', async () => {
+    const jar = new Jar();
+    const first = await readSession(undefined, current);
+    first.session.set('user', 'ada');
+    jar.apply(await commitSession(first, current));
+    const state = await readSession(jar.header(), current);
+    state.session.set('blob', value(3000));
+    await assertError(() => commitSession(state, current), RangeError,
+      /^session cookie "sid": expected at most 2048 bytes of Set-Cookie headers \(options\.maxSize\), got \d+; the previous session is kept\. .*server-side store/);
+    const after = await readSession(jar.header(), current);
+    assert.deepEqual([...after.session], [['user', 'ada']]);
   });
 });

@@ -5,14 +5,15 @@ import {
   cookieStore,
   defineSession,
   generateKey,
+  memoryStore,
   readSession,
   sign,
-  storeConformance,
   verify,
   type Keyring,
   type SessionStore,
   type StoreContext,
 } from '../../src/index.js';
+import { storeConformance } from '../../src/testing.js';
 import { storeConformance as neutralConformance } from '../../src/session/conformance.js';
 import { clock, deletedNames, Jar, keys } from './helpers.js';
 
@@ -42,15 +43,20 @@ class FakeRedis implements Redis {
   }
 }
 
-// The README's example store, verbatim: a server-side SessionStore in about 30 lines.
+// The SessionStore documentation's example store, verbatim: a server-side SessionStore in about 30 lines.
 function redisStore(redis: Redis, keys: Keyring): SessionStore {
   const tokenOptions = (ctx: StoreContext) => ({ keys, context: ctx.name, now: ctx.now, clockSkew: ctx.clockSkew, issuedAfter: ctx.issuedAfter });
   return {
     async save(data, ctx) {
       const json = JSON.stringify([...data]);
       const expiry = ctx.ttl === Infinity ? {} : { EX: ctx.ttl };
-      let id = ctx.id; // XX: update only an entry that still exists, so a destroyed session stays destroyed
-      if (id === undefined || (await redis.set(`sess:${id}`, json, { ...expiry, XX: true })) === null) {
+      let id = ctx.id;
+      if (id !== undefined) {
+        // XX: update only an entry that still exists, so a destroyed session stays destroyed.
+        if ((await redis.set(`sess:${id}`, json, { ...expiry, XX: true })) === null) return null;
+      } else {
+        // regenerate(): the old entry must still exist, and goes in the same step (DEL is atomic).
+        if (ctx.replaces !== undefined && (await redis.del(`sess:${ctx.replaces}`)) === 0) return null;
         id = generateKey(); // 256 random bits
         await redis.set(`sess:${id}`, json, expiry);
       }
@@ -71,7 +77,7 @@ function redisStore(redis: Redis, keys: Keyring): SessionStore {
   };
 }
 
-describe('the README example store (Redis-like)', () => {
+describe('the documented example store (Redis-like)', () => {
   for (const check of storeConformance(() => redisStore(new FakeRedis(), keys))) {
     test(`conformance: ${check.name}`, () => check.run());
   }
@@ -182,6 +188,35 @@ describe('storeConformance catches broken stores', () => {
       return { save: inner.save, load: inner.load };
     };
     assert.deepEqual(await failures(make), ['ids: save({ id }) updates that session, save without id makes a new one, destroy removes it']);
+  });
+
+  test('a store that revives a destroyed session under a new id (the logout bug) fails the race checks', async () => {
+    const make = (): SessionStore => {
+      const inner = memoryStore({ keys });
+      return {
+        load: inner.load,
+        destroy: inner.destroy,
+        // What memoryStore did before: an id that is gone gets a fresh one holding the old data.
+        save: async (data, context) => (await inner.save(data, context)) ?? inner.save(data, { ...context, id: undefined, replaces: undefined }),
+      };
+    };
+    assert.deepEqual(await failures(make), [
+      'destroyed stays destroyed: a late save for a destroyed id saves nothing and answers null',
+      'logout race: a request in flight during destroy() cannot undo it (changed)',
+      'logout race: a request in flight during destroy() cannot undo it (rolling)',
+      'logout race: a request in flight during destroy() cannot undo it (regenerated)',
+    ]);
+  });
+
+  test('a store that ignores context.replaces fails the regenerate race', async () => {
+    const make = (): SessionStore => {
+      const inner = memoryStore({ keys });
+      return { load: inner.load, destroy: inner.destroy, save: (data, context) => inner.save(data, { ...context, replaces: undefined }) };
+    };
+    assert.deepEqual(await failures(make), [
+      'destroyed stays destroyed: a late save for a destroyed id saves nothing and answers null',
+      'logout race: a request in flight during destroy() cannot undo it (regenerated)',
+    ]);
   });
 
   test('the suite is the same function from the root and from the module, and names its checks uniquely', () => {

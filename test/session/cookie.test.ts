@@ -432,33 +432,33 @@ describe('serializeSetCookie errors', () => {
     assertThrows(() => serializeSetCookie('', 'b'), TypeError, /^cookie name: expected a non-empty RFC 6265 token, got ""$/);
   });
 
-  const badNames: ReadonlyArray<readonly [string, string]> = [
-    ['a b', 'U+0020'],
-    ['a;b', 'U+003B'],
-    ['a=b', 'U+003D'],
-    ['a,b', 'U+002C'],
-    ['"a"', 'U+0022'],
-    ['(a)', 'U+0028'],
-    ['a/b', 'U+002F'],
-    ['a\tb', 'U+0009'],
-    ['a\r\nSet-Cookie: x=y', 'U+000D'],
-    ['a\u0000', 'U+0000'],
-    ['é', 'U+00E9'],
-    ['a😀', 'U+1F600'],
-    ['\uD800', 'U+D800'],
+  const badNames: ReadonlyArray<readonly [string, number]> = [
+    ['a b', 1],
+    ['a;b', 1],
+    ['a=b', 1],
+    ['a,b', 1],
+    ['"a"', 0],
+    ['(a)', 0],
+    ['a/b', 1],
+    ['a\tb', 1],
+    ['a\r\nSet-Cookie: x=y', 1],
+    ['a\u0000', 1],
+    ['é', 0],
+    ['a😀', 1],
+    ['\uD800', 0],
   ];
-  for (const [name, code] of badNames) {
+  for (const [name, index] of badNames) {
     test(`name: ${JSON.stringify(name)} is not a token`, () => {
       assertThrows(
         () => serializeSetCookie(name, 'b'),
         TypeError,
-        new RegExp(`^cookie name: expected an RFC 6265 token .*, got .* \\(${code.replace("+", "\\+")}\\) at index \\d+$`),
+        new RegExp(`^cookie name: expected an RFC 6265 token .*, got a string of length ${name.length} with a character not allowed at index ${index}$`),
       );
     });
   }
 
-  test('name: the message echoes the bad name', () => {
-    assertThrows(() => serializeSetCookie('a b', 'x'), TypeError, /got "a b" with " " \(U\+0020\) at index 1/);
+  test('name: the message gives the bad name\'s length and the index of the bad character, never the text (SECURITY.md)', () => {
+    assertThrows(() => serializeSetCookie('a b', 'x'), TypeError, /got a string of length 3 with a character not allowed at index 1$/);
   });
 
   test('value: not a string', () => {
@@ -466,35 +466,35 @@ describe('serializeSetCookie errors', () => {
     assertThrows(() => serializeSetCookie('a', untyped(12)), TypeError, /^cookie value: expected a string, got 12$/);
   });
 
-  const badValues: ReadonlyArray<readonly [string, string]> = [
-    ['a;b', 'U+003B'],
-    ['a b', 'U+0020'],
-    ['"quoted"', 'U+0022'],
-    ['a,b', 'U+002C'],
-    ['a\\b', 'U+005C'],
-    ['é', 'U+00E9'],
-    ['\u2028', 'U+2028'],
-    ['x\r\nSet-Cookie: admin=1', 'U+000D'],
-    ['\n', 'U+000A'],
-    ['\t', 'U+0009'],
-    ['\u0000', 'U+0000'],
-    ['\u007f', 'U+007F'],
-    ['ok\uDC00', 'U+DC00'],
+  const badValues: ReadonlyArray<readonly [string, number]> = [
+    ['a;b', 1],
+    ['a b', 1],
+    ['"quoted"', 0],
+    ['a,b', 1],
+    ['a\\b', 1],
+    ['é', 0],
+    ['\u2028', 0],
+    ['x\r\nSet-Cookie: admin=1', 1],
+    ['\n', 0],
+    ['\t', 0],
+    ['\u0000', 0],
+    ['\u007f', 0],
+    ['ok\uDC00', 2],
   ];
-  for (const [value, code] of badValues) {
+  for (const [value, index] of badValues) {
     test(`value: ${JSON.stringify(value)} is not cookie-octets`, () => {
       assertThrows(
         () => serializeSetCookie('a', value),
         TypeError,
-        new RegExp(`^cookie value: expected RFC 6265 cookie-octets .*, got .* \\(${code.replace("+", "\\+")}\\) at index \\d+$`),
+        new RegExp(`^cookie value: expected RFC 6265 cookie-octets .*, got a string of length ${value.length} with a character not allowed at index ${index}$`),
       );
     });
   }
 
-  test('value: a long bad value is truncated in the message', () => {
+  test('value: a long bad value is described by its length', () => {
     const value = 'x'.repeat(10_000) + ';';
-    assertThrows(() => serializeSetCookie('a', value), TypeError, /got "x{40}"… \(10001 characters\) with ";" \(U\+003B\) at index 10000$/);
-    assertThrows(() => serializeSetCookie('a', ';' + 'x'.repeat(MB)), TypeError, /\(1048577 characters\)/);
+    assertThrows(() => serializeSetCookie('a', value), TypeError, /got a string of length 10001 with a character not allowed at index 10000$/);
+    assertThrows(() => serializeSetCookie('a', ';' + 'x'.repeat(MB)), TypeError, /got a string of length 1048577 /);
   });
 
   test('name + value over 4096 octets', () => {
@@ -509,7 +509,7 @@ describe('serializeSetCookie errors', () => {
   test('attributes: not a plain object', () => {
     for (const [input, got] of [
       [null, 'null'],
-      ['secure', '"secure"'],
+      ['secure', 'a string of length 6'],
       [1, '1'],
       [['secure'], 'an array'],
       [new Map([['secure', true]]), 'an object'],
@@ -524,12 +524,12 @@ describe('serializeSetCookie errors', () => {
   });
 
   test('attributes: unknown keys (typos) are rejected', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ httponly: true })), TypeError, /^cookie attributes: expected only the keys maxAge, .*, got "httponly"$/);
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ 'max-age': 1 })), TypeError, /got "max-age"$/);
+    assertThrows(() => serializeSetCookie('a', 'b', untyped({ httponly: true })), TypeError, /^cookie attributes: expected only the keys maxAge, .*, got a string of length 8$/);
+    assertThrows(() => serializeSetCookie('a', 'b', untyped({ 'max-age': 1 })), TypeError, /got a string of length 7$/);
   });
 
   test('maxAge: not a number', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ maxAge: '60' })), TypeError, /^maxAge: expected a number of seconds, got "60"$/);
+    assertThrows(() => serializeSetCookie('a', 'b', untyped({ maxAge: '60' })), TypeError, /^maxAge: expected a number of seconds, got a string of length 2$/);
     assertThrows(() => serializeSetCookie('a', 'b', untyped({ maxAge: 60n })), TypeError, /got 60n$/);
     assertThrows(() => serializeSetCookie('a', 'b', untyped({ maxAge: null })), TypeError, /got null$/);
   });
@@ -552,7 +552,7 @@ describe('serializeSetCookie errors', () => {
   });
 
   test('expires: not a Date', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ expires: 'tomorrow' })), TypeError, /^expires: expected a Date, got "tomorrow"$/);
+    assertThrows(() => serializeSetCookie('a', 'b', untyped({ expires: 'tomorrow' })), TypeError, /^expires: expected a Date, got a string of length 8$/);
     assertThrows(() => serializeSetCookie('a', 'b', untyped({ expires: Date.now() })), TypeError, /^expires: expected a Date, got \d+$/);
     assertThrows(() => serializeSetCookie('a', 'b', untyped({ expires: Object.create(Date.prototype) })), TypeError, /got an object$/);
   });
@@ -576,19 +576,19 @@ describe('serializeSetCookie errors', () => {
 
   const badDomains: ReadonlyArray<readonly [unknown, typeof TypeError | typeof RangeError, RegExp]> = [
     ['', TypeError, /^domain: expected a host name .*, got ""$/],
-    ['.', TypeError, /got "\."$/],
-    ['..example.com', TypeError, /got "\.\.example\.com"$/],
-    ['a..b', TypeError, /got "a\.\.b"$/],
-    ['example.com.', TypeError, /got "example\.com\."$/],
-    ['exa mple.com', TypeError, /got "exa mple\.com"$/],
-    ['a_b.example', TypeError, /got "a_b\.example"$/],
-    ['bücher.example', TypeError, /got "b\\u00fccher\.example"$/],
-    ['example.com; Secure', TypeError, /got "example\.com; Secure"$/],
-    ['example.com\r\nX: y', TypeError, /got "example\.com\\r\\nX: y"$/],
-    ['[::1]', TypeError, /got "\[::1\]"$/],
-    [`${'a'.repeat(64)}.com`, RangeError, /^domain: expected labels of at most 63 characters, got "a{40}"… \(64 characters\)$/],
+    ['.', TypeError, /got a string of length 1$/],
+    ['..example.com', TypeError, /got a string of length 13$/],
+    ['a..b', TypeError, /got a string of length 4$/],
+    ['example.com.', TypeError, /got a string of length 12$/],
+    ['exa mple.com', TypeError, /got a string of length 12$/],
+    ['a_b.example', TypeError, /got a string of length 11$/],
+    ['bücher.example', TypeError, /got a string of length 14$/],
+    ['example.com; Secure', TypeError, /got a string of length 19$/],
+    ['example.com\r\nX: y', TypeError, /got a string of length 17$/],
+    ['[::1]', TypeError, /got a string of length 5$/],
+    [`${'a'.repeat(64)}.com`, RangeError, /^domain: expected labels of at most 63 characters, got a string of length 64$/],
     [`${'a.'.repeat(126)}ab`, RangeError, /^domain: expected a host name of at most 253 characters, got /],
-    ['d'.repeat(MB), RangeError, /\(1048576 characters\)$/],
+    ['d'.repeat(MB), RangeError, /got a string of length 1048576$/],
     [42, TypeError, /^domain: expected a string, got 42$/],
   ];
   for (const [domain, type, message] of badDomains) {
@@ -599,13 +599,13 @@ describe('serializeSetCookie errors', () => {
 
   const badPaths: ReadonlyArray<readonly [unknown, typeof TypeError | typeof RangeError, RegExp]> = [
     ['', TypeError, /^path: expected a string starting with "\/", got ""$/],
-    ['app', TypeError, /^path: expected a string starting with "\/", got "app"$/],
-    ['/a;b', TypeError, /^path: expected printable US-ASCII without ";" .*, got "\/a;b" with ";" \(U\+003B\) at index 2$/],
-    ['/a\r\nb', TypeError, /\(U\+000D\) at index 2$/],
-    ['/a\u0000', TypeError, /\(U\+0000\) at index 2$/],
-    ['/a\tb', TypeError, /\(U\+0009\) at index 2$/],
-    ['/\u007f', TypeError, /\(U\+007F\) at index 1$/],
-    ['/é', TypeError, /\(U\+00E9\) at index 1$/],
+    ['app', TypeError, /^path: expected a string starting with "\/", got a string of length 3$/],
+    ['/a;b', TypeError, /^path: expected printable US-ASCII without ";" .*, got a string of length 4 with a character not allowed at index 2$/],
+    ['/a\r\nb', TypeError, /length 5 with a character not allowed at index 2$/],
+    ['/a\u0000', TypeError, /length 3 with a character not allowed at index 2$/],
+    ['/a\tb', TypeError, /length 4 with a character not allowed at index 2$/],
+    ['/\u007f', TypeError, /length 2 with a character not allowed at index 1$/],
+    ['/é', TypeError, /length 2 with a character not allowed at index 1$/],
     ['/' + 'p'.repeat(1024), RangeError, /^path: expected at most 1024 characters \(RFC 6265bis §5\.6\), got 1025$/],
     [false, TypeError, /^path: expected a string, got false$/],
   ];
@@ -616,16 +616,16 @@ describe('serializeSetCookie errors', () => {
   }
 
   test('flags: not booleans', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ secure: 'yes' })), TypeError, /^secure: expected a boolean, got "yes"$/);
+    assertThrows(() => serializeSetCookie('a', 'b', untyped({ secure: 'yes' })), TypeError, /^secure: expected a boolean, got a string of length 3$/);
     assertThrows(() => serializeSetCookie('a', 'b', untyped({ httpOnly: 1 })), TypeError, /^httpOnly: expected a boolean, got 1$/);
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ partitioned: 'true' })), TypeError, /^partitioned: expected a boolean, got "true"$/);
+    assertThrows(() => serializeSetCookie('a', 'b', untyped({ partitioned: 'true' })), TypeError, /^partitioned: expected a boolean, got a string of length 4$/);
     assertThrows(() => serializeSetCookie('a', 'b', untyped({ secure: null })), TypeError, /^secure: expected a boolean, got null$/);
   });
 
   test('sameSite: not one of the three lower-case strings', () => {
     for (const [sameSite, got] of [
-      ['Strict', '"Strict"'],
-      ['LAX', '"LAX"'],
+      ['Strict', 'a string of length 6'],
+      ['LAX', 'a string of length 3'],
       ['', '""'],
       [true, 'true'],
       [null, 'null'],
@@ -653,7 +653,7 @@ describe('serializeSetCookie errors', () => {
       assertThrows(
         () => serializeSetCookie(name, 'b', { httpOnly: true, path: '/' }),
         TypeError,
-        new RegExp(`^cookie name "${name}" has the __Secure- prefix \\(RFC 6265bis §4\\.1\\.3\\): expected secure: true, got secure: undefined$`),
+        new RegExp(`^cookie name with the __Secure- prefix \\(RFC 6265bis §4\\.1\\.3\\): expected secure: true, got secure: undefined$`),
       );
     }
   });
@@ -663,32 +663,32 @@ describe('serializeSetCookie errors', () => {
       assertThrows(
         () => serializeSetCookie(name, 'b', { path: '/', secure: false }),
         TypeError,
-        new RegExp(`^cookie name "${name}" has the __Host- prefix .*: expected secure: true, got secure: false$`),
+        new RegExp(`^cookie name with the __Host- prefix .*: expected secure: true, got secure: false$`),
       );
     }
   });
 
   test('__Host- requires Path=/ exactly', () => {
-    assertThrows(() => serializeSetCookie('__Host-a', 'b', { secure: true }), TypeError, /has the __Host- prefix .*: expected path: "\/", got path: undefined$/);
-    assertThrows(() => serializeSetCookie('__host-a', 'b', { secure: true, path: '/app' }), TypeError, /expected path: "\/", got path: "\/app"$/);
-    assertThrows(() => serializeSetCookie('__Host-a', 'b', { secure: true, path: '//' }), TypeError, /got path: "\/\/"$/);
+    assertThrows(() => serializeSetCookie('__Host-a', 'b', { secure: true }), TypeError, /with the __Host- prefix .*: expected path: "\/", got path: undefined$/);
+    assertThrows(() => serializeSetCookie('__host-a', 'b', { secure: true, path: '/app' }), TypeError, /expected path: "\/", got path: a string of length 4$/);
+    assertThrows(() => serializeSetCookie('__Host-a', 'b', { secure: true, path: '//' }), TypeError, /got path: a string of length 2$/);
   });
 
   test('__Host- forbids Domain', () => {
     assertThrows(
       () => serializeSetCookie('__HoSt-a', 'b', { secure: true, path: '/', domain: 'example.com' }),
       TypeError,
-      /^cookie name "__HoSt-a" has the __Host- prefix .*: expected no domain, got domain: "example\.com"$/,
+      /^cookie name with the __Host- prefix .*: expected no domain, got domain: a string of length 11$/,
     );
   });
 
   test('__Http- and __Host-Http- require HttpOnly (and Secure)', () => {
-    assertThrows(() => serializeSetCookie('__Http-a', 'b', { secure: true }), TypeError, /has the __Http- prefix .*: expected httpOnly: true, got httpOnly: undefined$/);
-    assertThrows(() => serializeSetCookie('__http-a', 'b', { httpOnly: true }), TypeError, /has the __Http- prefix .*: expected secure: true, got secure: undefined$/);
+    assertThrows(() => serializeSetCookie('__Http-a', 'b', { secure: true }), TypeError, /with the __Http- prefix .*: expected httpOnly: true, got httpOnly: undefined$/);
+    assertThrows(() => serializeSetCookie('__http-a', 'b', { httpOnly: true }), TypeError, /with the __Http- prefix .*: expected secure: true, got secure: undefined$/);
     assertThrows(
       () => serializeSetCookie('__Host-Http-a', 'b', { secure: true, path: '/', httpOnly: false }),
       TypeError,
-      /has the __Host-Http- prefix .*: expected httpOnly: true, got httpOnly: false$/,
+      /with the __Host-Http- prefix .*: expected httpOnly: true, got httpOnly: false$/,
     );
   });
 

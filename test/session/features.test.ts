@@ -35,7 +35,7 @@ describe('options.persistent: the cookie lifetime of each session', () => {
   });
 
   test('every chunk of a large browser-session cookie lacks Max-Age; deletions keep Max-Age=0', async () => {
-    const config = defineSession({ name: 'sid', keys, persistent: () => false });
+    const config = defineSession({ name: 'sid', keys, persistent: () => false, maxSize: 12288 });
     const jar = new Jar();
     const big = await request(jar, config, (s) => s.set('big', 'x'.repeat(6000)));
     const chunks = setNames(big.lines);

@@ -2,12 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as node from '../../src/index.js';
 import * as web from '../../src/web.js';
+import { storeConformance } from '../../src/testing.js';
 import type { MemoryStore, SessionInvalidReason } from '../../src/index.js';
 import { assertError, BAD_INPUTS, clock, deletedNames, Jar, keys, otherKeys, setNames, T0, untyped } from './helpers.js';
 
 for (const [build, api] of [['node', node], ['web', web]] as const) {
   describe(`memoryStore (${build} build)`, () => {
-    for (const check of api.storeConformance(() => api.memoryStore({ keys }))) {
+    for (const check of storeConformance(() => api.memoryStore({ keys }))) {
       test(`conformance: ${check.name}`, () => check.run());
     }
 
@@ -110,8 +111,8 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
     test('an entry that outlived its ttl is expired even under a fresh id token', async () => {
       // The id token and the entry normally expire together; a token re-signed elsewhere must not revive old data.
       const store = api.memoryStore({ keys });
-      const context = { name: 'sid', ttl: 60, now: T0, clockSkew: 0, issuedAfter: undefined, id: undefined };
-      const value = await store.save(new Map([['a', 'b']]), context);
+      const context = { name: 'sid', ttl: 60, now: T0, clockSkew: 0, issuedAfter: undefined, id: undefined, replaces: undefined, issuedAt: null };
+      const value = (await store.save(new Map([['a', 'b']]), context))!;
       const loaded = await store.load(value, context);
       assert.ok(loaded.ok && loaded.id !== undefined);
       const later = { ...context, now: T0 + 120_000 };
@@ -167,6 +168,87 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       assert.equal(await user(jar), 'a');
     });
 
+    test('indexBy + destroyAll ends exactly one user\'s sessions, and the index forgets ended sessions', async () => {
+      const store = api.memoryStore({ keys, indexBy: 'userId' });
+      const time = clock();
+      const config = api.defineSession({ name: 'sid', store, ttl: 60, rolling: false, clockSkew: 0, now: time.now });
+      const login = async (userId: string) => {
+        const state = await api.readSession(undefined, config);
+        state.session.set('userId', userId);
+        return new Jar().apply(await api.commitSession(state, config));
+      };
+      const userOf = async (jar: Jar) => (await api.readSession(jar.header(), config)).session.get('userId');
+      const alice = [await login('alice'), await login('alice'), await login('alice')];
+      const bob = [await login('bob'), await login('bob')];
+      const anonymous = await (async () => {
+        const state = await api.readSession(undefined, config);
+        state.session.set('cart', '1');
+        return new Jar().apply(await api.commitSession(state, config));
+      })();
+      assert.equal(await store.destroyAll('alice'), 3);
+      for (const jar of alice) assert.equal(await userOf(jar), undefined);
+      for (const jar of bob) assert.equal(await userOf(jar), 'bob');
+      assert.equal((await api.readSession(anonymous.header(), config)).session.get('cart'), '1');
+      assert.equal(await store.destroyAll('alice'), 0);
+      assert.equal(await store.destroyAll('nobody'), 0);
+      // A session whose owner changes moves in the index; one that is destroyed leaves it.
+      const state = await api.readSession(bob[0]!.header(), config);
+      state.session.set('userId', 'carol');
+      await api.commitSession(state, config);
+      const gone = await api.readSession(bob[1]!.header(), config);
+      gone.session.destroy();
+      await api.commitSession(gone, config);
+      assert.equal(await store.destroyAll('bob'), 0);
+      assert.equal(await store.destroyAll('carol'), 1);
+      assert.equal(store.size, 1);
+      await assertError(() => api.memoryStore({ keys }).destroyAll('x'), TypeError, 'memoryStore.destroyAll: expected a store made with the indexBy option');
+      await assertError(() => store.destroyAll(untyped(42)), TypeError, 'memoryStore.destroyAll: expected the "userId" value (a string), got number 42');
+    });
+
+    test('maxEntryBytes refuses an oversized session with a RangeError; maxBytes evicts the oldest', async () => {
+      const store = api.memoryStore({ keys, maxEntryBytes: 1000, maxBytes: 3000 });
+      const config = api.defineSession({ name: 'sid', store, ttl: 60, rolling: false, clockSkew: 0, now: clock().now });
+      const save = async (value: string) => {
+        const state = await api.readSession(undefined, config);
+        state.session.set('v', value);
+        return new Jar().apply(await api.commitSession(state, config));
+      };
+      const big = await api.readSession(undefined, config);
+      big.session.set('blob', 'x'.repeat(50 * 1024 * 1024));
+      await assertError(() => api.commitSession(big, config), RangeError, 'memoryStore: expected a session of at most maxEntryBytes (1000 bytes), got 104857608 bytes');
+      assert.equal(store.size, 0);
+      // 2 bytes per code unit: 'v' + 399 characters is 800 bytes; three fit in 3000, the fourth evicts the first.
+      const jars = [await save('a'.repeat(399)), await save('b'.repeat(399)), await save('c'.repeat(399))];
+      assert.deepEqual([store.size, store.bytes], [3, 2400]);
+      jars.push(await save('d'.repeat(399)));
+      assert.deepEqual([store.size, store.bytes], [3, 2400]);
+      const values = await Promise.all(jars.map(async (jar) => (await api.readSession(jar.header(), config)).session.get('v')?.[0]));
+      assert.deepEqual(values, [undefined, 'b', 'c', 'd']);
+      await assertError(() => api.memoryStore({ keys, maxEntryBytes: 10, maxBytes: 5 }), RangeError, 'memoryStore options.maxEntryBytes: expected at most maxBytes (5), got 10');
+      await assertError(() => api.memoryStore(untyped({ keys, maxBytes: 0 })), RangeError, 'memoryStore options.maxBytes: expected a whole number from 1');
+      await assertError(() => api.memoryStore(untyped({ keys, indexBy: 5 })), TypeError, 'memoryStore options.indexBy: expected a session key');
+    });
+
+    test('anonymous traffic that writes sessions evicts signed-in users; a session written only after login does not', async () => {
+      const store = api.memoryStore({ keys, maxEntries: 100 });
+      const config = api.defineSession({ name: 'sid', store, ttl: 600, rolling: false, clockSkew: 0, now: clock().now });
+      const login = async () => {
+        const state = await api.readSession(undefined, config);
+        state.session.set('userId', 'alice');
+        return new Jar().apply(await api.commitSession(state, config));
+      };
+      const visit = async (write: boolean) => {
+        const state = await api.readSession(undefined, config);
+        if (write) state.session.set('visited', '1');
+        return api.commitSession(state, config);
+      };
+      const alice = await login();
+      for (let i = 0; i < 200; i++) assert.deepEqual(await visit(false), []); // reads nothing, writes nothing
+      assert.equal((await api.readSession(alice.header(), config)).session.get('userId'), 'alice');
+      for (let i = 0; i < 200; i++) await visit(true);
+      assert.equal((await api.readSession(alice.header(), config)).session.get('userId'), undefined);
+    });
+
     test('validates its options at once', async () => {
       for (const [, bad] of BAD_INPUTS) {
         if (typeof bad === 'object' && bad !== null && !Array.isArray(bad) && !(bad instanceof Map) && !(bad instanceof String)) continue;
@@ -178,7 +260,7 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       await assertError(() => api.memoryStore(untyped({})), TypeError, 'options.keys: expected a keyring');
       await assertError(() => api.memoryStore(untyped({ keys, maxEntries: 0 })), RangeError, 'memoryStore options.maxEntries: expected a whole number from 1, got number 0');
       await assertError(() => api.memoryStore(untyped({ keys, maxEntries: 1.5 })), RangeError, 'maxEntries');
-      await assertError(() => api.memoryStore(untyped({ keys, maxSize: 5 })), TypeError, 'expected only the keys keys, maxEntries');
+      await assertError(() => api.memoryStore(untyped({ keys, maxSize: 5 })), TypeError, 'expected only the keys keys, maxEntries, maxBytes, maxEntryBytes, indexBy');
     });
   });
 }

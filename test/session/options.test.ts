@@ -1,8 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commitSession, cookieStore, defineSession, memoryStore, readSession, type SessionOptions } from '../../src/index.js';
-import { COOKIE_BUDGET, MAX_COOKIE_AGE, SESSION_DEFAULTS } from '../../src/session/options.js';
+import { configure, COOKIE_BUDGET, MAX_COOKIE_AGE, SESSION_DEFAULTS } from '../../src/session/options.js';
 import { assertError, clock, keys, T0, untyped } from './helpers.js';
+import { withPollutedPrototype } from '../helpers.js';
+import { Kind, parseToken } from '../../src/format/token.js';
+import { nodeRuntime } from '../../src/crypto/node.js';
 
 /** The one Set-Cookie line a new session with one entry sends under `options`. */
 async function firstLine(options: SessionOptions): Promise<string> {
@@ -64,7 +67,8 @@ describe('defineSession', () => {
     assert.equal(config.ttl, 604_800);
     assert.equal(config.rolling, 0.5);
     assert.equal(config.maxChunks, 3);
-    assert.equal(config.clockSkew, 5);
+    assert.equal(config.clockSkew, 30);
+    assert.equal(config.maxSize, 2048);
     assert.equal(config.now, Date.now);
     assert.deepEqual({ ...config.cookie }, { maxAge: 604_800, path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.cookie));
@@ -100,6 +104,7 @@ describe('defineSession', () => {
     for (const maxAge of [1, MAX_COOKIE_AGE, 'session', 'ttl'] as const) assert.doesNotThrow(() => defineSession({ name: 'sid', keys, cookie: { maxAge } }));
     for (const maxChunks of [1, 5]) assert.doesNotThrow(() => defineSession({ name: 'sid', keys, maxChunks }));
     for (const clockSkew of [0, 60]) assert.doesNotThrow(() => defineSession({ name: 'sid', keys, clockSkew }));
+    for (const maxSize of [512, 2048, 12288]) assert.equal(defineSession({ name: 'sid', keys, maxSize }).maxSize, maxSize);
     assert.doesNotThrow(() => defineSession({ name: 'sid', keys, issuedAfter: T0 }));
     assert.doesNotThrow(() => defineSession({ name: 'sid', keys, issuedAfter: () => undefined }));
     assert.doesNotThrow(() => defineSession({ name: 'sid', store: memoryStore({ keys }), now: clock().now }));
@@ -112,7 +117,7 @@ describe('defineSession', () => {
     ['unknown option (typo)', { name: 'sid', keys, tll: 60 }, TypeError, 'expected only the keys name, store, keys, ttl'],
     ['no name', { keys }, TypeError, 'options.name: expected a cookie name'],
     ['empty name', { name: '', keys }, TypeError, 'options.name: expected a cookie name'],
-    ['name with a space', { name: 'my sid', keys }, TypeError, /^options\.name: expected an RFC 6265 token.*got "my sid"/],
+    ['name with a space', { name: 'my sid', keys }, TypeError, /^options\.name: expected an RFC 6265 token.*got a string of length 6 with a character not allowed at index 2$/],
     ['name with ";"', { name: 'a;b', keys }, TypeError, 'options.name: expected an RFC 6265 token'],
     ['neither store nor keys', { name: 'sid' }, TypeError, 'options: expected keys (a keyring from createKeyring()) or store'],
     ['both store and keys', { name: 'sid', keys, store: cookieStore({ keys }) }, TypeError, 'expected either store or keys, got both'],
@@ -137,9 +142,9 @@ describe('defineSession', () => {
     ['sameSite unknown', { name: 'sid', keys, cookie: { sameSite: 'Lax' } }, TypeError, 'options.cookie.sameSite: expected "strict", "lax" or "none"'],
     ['sameSite none without secure', { name: 'sid', keys, cookie: { sameSite: 'none', secure: false } }, TypeError, 'options.cookie.sameSite "none": expected secure: true'],
     ['partitioned without secure', { name: 'sid', keys, cookie: { partitioned: true, secure: false } }, TypeError, 'options.cookie.partitioned: expected secure: true'],
-    ['__Host- without secure', { name: '__Host-sid', keys, cookie: { secure: false } }, TypeError, /options\.cookie: cookie name "__Host-sid" has the __Host- prefix.*expected secure: true/],
-    ['__Host- with a domain', { name: '__Host-sid', keys, cookie: { domain: 'example.com' } }, TypeError, /__Host- prefix.*expected no domain, got domain: "example.com"/],
-    ['__Host- with another path', { name: '__Host-sid', keys, cookie: { path: '/app' } }, TypeError, /__Host- prefix.*expected path: "\/", got path: "\/app"/],
+    ['__Host- without secure', { name: '__Host-sid', keys, cookie: { secure: false } }, TypeError, /options\.cookie: cookie name with the __Host- prefix.*expected secure: true/],
+    ['__Host- with a domain', { name: '__Host-sid', keys, cookie: { domain: 'example.com' } }, TypeError, /__Host- prefix.*expected no domain, got domain: a string of length 11$/],
+    ['__Host- with another path', { name: '__Host-sid', keys, cookie: { path: '/app' } }, TypeError, /__Host- prefix.*expected path: "\/", got path: a string of length 4$/],
     ['__Secure- without secure', { name: '__Secure-sid', keys, cookie: { secure: false } }, TypeError, /__Secure- prefix.*expected secure: true/],
     ['path over 1024 characters', { name: 'sid', keys, cookie: { path: `/${'p'.repeat(1024)}` } }, RangeError, 'options.cookie.path: expected at most 1024'],
     ['name longer than a token context', { name: 'n'.repeat(1025), keys }, RangeError, "options.name: expected at most 1024 characters (it is also the tokens' context), got 1025"],
@@ -149,6 +154,12 @@ describe('defineSession', () => {
     ['rolling a word', { name: 'sid', keys, rolling: 'sometimes' }, RangeError, 'options.rolling'],
     ['maxChunks 0', { name: 'sid', keys, maxChunks: 0 }, RangeError, 'options.maxChunks: expected a whole number from 1 to 5, got number 0'],
     ['maxChunks 6', { name: 'sid', keys, maxChunks: 6 }, RangeError, 'options.maxChunks: expected a whole number from 1 to 5, got number 6'],
+    ['maxSize under 512', { name: 'sid', keys, maxSize: 511 }, RangeError, 'options.maxSize: expected a whole number of bytes from 512, got number 511'],
+    ['maxSize fractional', { name: 'sid', keys, maxSize: 2048.5 }, RangeError, 'options.maxSize: expected a whole number of bytes'],
+    ['maxSize a string', { name: 'sid', keys, maxSize: '4k' }, RangeError, 'options.maxSize: expected a whole number of bytes'],
+    // Node's default http.maxHeaderSize (16384) less the 4096 left for other headers and cookies.
+    ['maxSize over the request-head limit', { name: 'sid', keys, maxSize: 12289 }, RangeError,
+      /^options\.maxSize: expected at most 12288 bytes \(the server's request-head limit, 16384 bytes, less 4096 for other headers and cookies\), got 12289; .*node --max-http-header-size/],
     ['clockSkew 61', { name: 'sid', keys, clockSkew: 61 }, RangeError, 'options.clockSkew: expected seconds from 0 to 60'],
     ['clockSkew NaN', { name: 'sid', keys, clockSkew: NaN }, RangeError, 'options.clockSkew'],
     ['issuedAfter a Date', { name: 'sid', keys, issuedAfter: new Date(T0) }, TypeError, 'options.issuedAfter: expected ms since the epoch or a function'],
@@ -179,7 +190,13 @@ describe('defineSession', () => {
 
 test('the longest name, path and domain still leave every cookie room for its part of the value', async () => {
   const domain = `${'d'.repeat(60)}.`.repeat(4) + 'com';
-  const config = defineSession({ name: 'n'.repeat(1024), keys, cookie: { path: `/${'p'.repeat(1023)}`, domain, sameSite: 'strict', partitioned: true } });
+  const cookie = { path: `/${'p'.repeat(1023)}`, domain, sameSite: 'strict', partitioned: true } as const;
+  // Attributes this long leave no room in the default 2048-byte budget: refused at start-up.
+  assert.throws(() => defineSession({ name: 'n'.repeat(1024), keys, cookie }), {
+    name: 'RangeError',
+    message: /^options\.maxSize: expected at least \d+ bytes \(this cookie's name and attributes take \d+ in every Set-Cookie line, plus 256 for a small session\), got 2048; /,
+  });
+  const config = defineSession({ name: 'n'.repeat(1024), keys, cookie, maxSize: 12288 });
   const state = await readSession(undefined, config);
   state.session.set('big', 'x'.repeat(3000));
   const lines = await commitSession(state, config);
@@ -187,4 +204,60 @@ test('the longest name, path and domain still leave every cookie room for its pa
   for (const line of lines) assert.ok(line.length <= COOKIE_BUDGET, `${line.length}`);
   const header = lines.map((line) => line.slice(0, line.indexOf(';'))).join('; ');
   assert.equal((await readSession(header, config)).session.get('big')?.length, 3000);
+});
+
+describe('a polluted Object.prototype supplies no option (own properties only)', () => {
+  const plainCookie = '; Max-Age=604800; Path=/; Secure; HttpOnly; SameSite=Lax';
+
+  test('the default store still seals: signed on the prototype does not send the data in clear', async () => {
+    const config = await withPollutedPrototype({ signed: true }, () => defineSession({ name: 'sid', keys }));
+    const line = await firstLine(config);
+    const token = line.slice('sid='.length, line.indexOf(';'));
+    const parsed = parseToken(nodeRuntime, token);
+    assert.ok(typeof parsed === 'object');
+    assert.equal(parsed.kind, Kind.Sealed);
+    assert.ok(!Buffer.from(token.slice(4), 'base64url').toString('latin1').includes('lazy dog'), 'the data is readable');
+  });
+
+  test('cookieStore and memoryStore read their own options only', async () => {
+    const store = await withPollutedPrototype({ signed: true, maxEntries: 0 }, () => cookieStore({ keys }));
+    const line = await firstLine({ name: 'sid', store });
+    const parsed = parseToken(nodeRuntime, line.slice('sid='.length, line.indexOf(';')));
+    assert.equal(typeof parsed === 'object' && parsed.kind, Kind.Sealed);
+    // maxEntries 0 from the prototype would throw; an own default of 10000 is taken instead.
+    await withPollutedPrototype({ maxEntries: 0 }, () => memoryStore({ keys }));
+  });
+
+  test('no Domain, no SameSite=None, HttpOnly kept: cookie attributes on the prototype are ignored', async () => {
+    const polluted = { domain: 'attacker.example', sameSite: 'none', httpOnly: false, secure: true, partitioned: true, path: '/x', maxAge: 1 };
+    const config = await withPollutedPrototype(polluted, () => defineSession({ name: 'sid', keys }));
+    assert.equal(attributesOf(await firstLine(config)), plainCookie);
+    // The same with a cookie object of the caller's that leaves those attributes out.
+    const withCookie = await withPollutedPrototype(polluted, () => defineSession({ name: 'sid', keys, cookie: { sameSite: 'lax' } }));
+    assert.equal(attributesOf(await firstLine(withCookie)), plainCookie);
+  });
+
+  test('ttl, rolling, now, maxChunks, clockSkew, issuedAfter and onInvalid on the prototype are ignored', async () => {
+    const polluted = { ttl: 2 ** 37, rolling: false, now: () => 0, maxChunks: 1, clockSkew: 60, issuedAfter: Date.now() + 1e9, onInvalid: 1, store: {} };
+    const config = await withPollutedPrototype(polluted, () => defineSession({ name: 'sid', keys }));
+    assert.equal(config.ttl, SESSION_DEFAULTS.ttl);
+    assert.equal(config.rolling, SESSION_DEFAULTS.rolling);
+    assert.equal(config.now, Date.now);
+    assert.equal(config.maxChunks, SESSION_DEFAULTS.maxChunks);
+    assert.equal(config.clockSkew, SESSION_DEFAULTS.clockSkew);
+    assert.equal(config.issuedAfter, undefined);
+    assert.equal(config.onInvalid, undefined);
+  });
+});
+
+test('maxSize is checked against the request-head limit the build reads (Node: http.maxHeaderSize) when the config is made', () => {
+  // The runtime-neutral configure takes the limit as a function: a server started with
+  // --max-http-header-size=32768 allows 28672; one started with 8192 allows only 4096.
+  assert.equal(configure({ name: 'sid', store: cookieStore({ keys }), maxSize: 28672 }, undefined, () => 32768).maxSize, 28672);
+  assert.throws(() => configure({ name: 'sid', store: cookieStore({ keys }), maxSize: 4097 }, undefined, () => 8192), {
+    name: 'RangeError',
+    message: /^options\.maxSize: expected at most 4096 bytes \(the server's request-head limit, 8192 bytes/,
+  });
+  // Without a limit from the runtime (the web build), Node's default is assumed.
+  assert.throws(() => configure({ name: 'sid', store: cookieStore({ keys }), maxSize: 12289 }, undefined), { name: 'RangeError', message: /at most 12288 bytes/ });
 });

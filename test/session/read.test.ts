@@ -232,3 +232,52 @@ describe('readSession: failures of the application, not of the client, propagate
     await assert.rejects(readSession(`${NAME}=x`, defineSession({ name: NAME, keys, issuedAfter: () => untyped('x') })), /options\.issuedAfter: expected a function returning ms/);
   });
 });
+
+test('clock steps: a session from a server whose clock runs ahead survives up to clockSkew (default 30 s), then is invalid', async () => {
+  const sealer = defineSession({ name: 'sid', keys, now: () => T0 });
+  const state = await readSession(undefined, sealer);
+  state.session.set('user', 'ada');
+  const header = new Jar().apply(await commitSession(state, sealer)).header();
+  const readAt = async (offsetMs: number, clockSkew?: number) => {
+    const reasons: string[] = [];
+    const reader = defineSession({ name: 'sid', keys, now: () => T0 + offsetMs, onInvalid: (r) => void reasons.push(r), ...(clockSkew === undefined ? {} : { clockSkew }) });
+    const read = await readSession(header, reader);
+    return read.session.get('user') ?? reasons.join();
+  };
+  // The reading server's clock is behind (a backward NTP step, or two servers that disagree).
+  assert.equal(await readAt(-30_000), 'ada');
+  assert.equal(await readAt(-31_000), 'invalid');
+  // The core's 5 s, which the issue measured: a 7 s step lost the session.
+  assert.equal(await readAt(-5_000, 5), 'ada');
+  assert.equal(await readAt(-7_000, 5), 'invalid');
+});
+
+test("rolling deploy: a key added as 'accept-only' everywhere first, then made active, resets no session; adding it active at once does", async () => {
+  const k1 = { id: 'k1', secret: generateKey() };
+  const k2 = { id: 'k2', secret: generateKey() };
+  const stages = {
+    before: createKeyring([k1]),
+    step1: createKeyring([{ ...k2, state: 'accept-only' }, k1]),
+    step2: createKeyring([k2, k1]),
+  };
+  /** Alternates writes between two servers with these keyrings; counts writes that found the session gone. */
+  const resets = async (a: ReturnType<typeof createKeyring>, b: ReturnType<typeof createKeyring>) => {
+    const servers = [defineSession({ name: 'sid', keys: a }), defineSession({ name: 'sid', keys: b })];
+    const jar = new Jar();
+    let lost = 0;
+    for (let i = 0; i < 20; i++) {
+      const server = servers[i % 2]!;
+      const state = await readSession(jar.header(), server);
+      if (i > 0 && state.session.get('n') !== String(i - 1)) lost++;
+      state.session.set('n', String(i));
+      jar.apply(await commitSession(state, server));
+    }
+    return lost;
+  };
+  // The two-step rollout: during each step, old and new servers serve alternate requests.
+  assert.equal(await resets(stages.before, stages.step1), 0);
+  assert.equal(await resets(stages.step1, stages.step2), 0);
+  // The one-step rollout the old runbook described: every other write lands on a server that
+  // cannot open the new key's tokens.
+  assert.equal(await resets(stages.before, stages.step2), 9);
+});

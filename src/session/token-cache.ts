@@ -1,0 +1,175 @@
+/**
+ * A bounded cache of tokens the core has opened and judged valid, so the cookie store can answer a
+ * repeat read without decrypting again. A browser sends the same cookie on every request until the
+ * server sends a new one; under load, opening it (OpenSSL context set-up per token on node:crypto,
+ * thread-pool round trips on WebCrypto) was the largest cost of a read (docs/performance.md).
+ *
+ * What makes it safe (SECURITY.md, "The verified-token cache", argues each point):
+ * - only a token that authenticated and passed every check is admitted (`admit` takes a success);
+ * - an entry answers only the exact token (looked up by its tag characters, then compared in full),
+ *   the same context (cookie name) and the same keyring object;
+ * - issue time, `issuedAfter` and expiry are judged again on every hit, with the request's clock,
+ *   skew and `issuedAfter`, exactly as the core judges them (core/result.ts judge); an entry that
+ *   fails is dropped and the token goes through the core, which gives the reason;
+ * - memory is bounded in entries and in characters; the oldest entries go first.
+ *
+ * @module
+ */
+import type { Keyring } from '../format/keyring.js';
+import type { StoreContext, StoreLoadSuccess } from './store.js';
+
+/** Entries kept at most. */
+export const TOKEN_CACHE_ENTRIES = 1024;
+/** Token characters kept at most over all entries (each entry's data is about as large again). */
+export const TOKEN_CACHE_CHARS = 1 << 20;
+/**
+ * The lookup key: the token's last characters, which encode its authentication tag (the GCM tag of
+ * a sealed token, the HMAC of a signed one: format/token.ts), 128 bits or more of a value that
+ * exists only in that cookie. Only a request that presents these exact characters reaches the
+ * comparison of the whole token (SECURITY.md, "The verified-token cache", point 5).
+ */
+const KEY_CHARS = 22;
+
+/**
+ * Slots of the "seen once" filter. A token is admitted the second time it is verified, not the
+ * first: a token seen once (a new visitor, or every request of a session that is written on each
+ * request, whose next cookie is always new) would cost a copy and an entry that is never hit, and
+ * the garbage collector more as entries age out. The filter holds a 30-bit fingerprint per slot, in
+ * a typed array: no allocation. A collision only admits a verified token one sighting early.
+ */
+const SEEN_SLOTS = 4096;
+
+const mapSet = Map.prototype.set;
+
+interface Entry {
+  readonly token: string;
+  readonly context: string;
+  readonly keys: Keyring;
+  /** The data, flat: key, value, key, value… */
+  readonly entries: readonly string[];
+  readonly keyId: string | null;
+  /** Ms since the epoch, whole seconds (the token's). */
+  readonly issuedAt: number;
+  readonly expiresAt: number | null;
+  readonly rotated: boolean;
+}
+
+/** The cache of one cookie store; see the module's description. */
+export class TokenCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+  readonly #maxChars: number;
+  readonly #seen = new Int32Array(SEEN_SLOTS);
+  #chars = 0;
+
+  constructor(maxEntries: number = TOKEN_CACHE_ENTRIES, maxChars: number = TOKEN_CACHE_CHARS) {
+    this.#maxEntries = maxEntries;
+    this.#maxChars = maxChars;
+  }
+
+  /** Entries held now (for tests and diagnostics). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Token characters held now. */
+  get chars(): number {
+    return this.#chars;
+  }
+
+  /**
+   * The cached result for `token` under `context` and `keys`, its data copied into `into`; or
+   * undefined (then open the token with the core). Never answers for a token the core would reject
+   * at this request's clock, skew and `issuedAfter`.
+   */
+  get(token: string, context: StoreContext, keys: Keyring, into: Map<string, string>): StoreLoadSuccess | undefined {
+    if (token.length < KEY_CHARS) return undefined;
+    const key = token.slice(-KEY_CHARS);
+    const entry = this.#entries.get(key);
+    // `===` may stop at the first difference; reaching it takes the tag characters themselves.
+    if (entry === undefined || entry.token !== token || entry.keys !== keys || entry.context !== context.name) return undefined;
+    if (!stillValid(entry, context)) {
+      this.#delete(key, entry);
+      return undefined;
+    }
+    const { entries } = entry;
+    // Map.prototype.set: the core fills the session the same way, so the session's own set (which
+    // marks it changed) is not called; the session layer marks it loaded afterwards.
+    for (let i = 0; i < entries.length; i += 2) mapSet.call(into, entries[i], entries[i + 1]);
+    return { ok: true, data: into, keyId: entry.keyId, issuedAt: entry.issuedAt, expiresAt: entry.expiresAt, rotated: entry.rotated };
+  }
+
+  /**
+   * Offers a token the core has just opened and judged valid (`result` is its success); it is kept
+   * from its second offer on (see SEEN_SLOTS). Call it before the data is handed to anyone who could
+   * change it: the entries are copied now.
+   */
+  admit(token: string, context: StoreContext, keys: Keyring, result: StoreLoadSuccess): void {
+    const { issuedAt } = result;
+    if (token.length < KEY_CHARS || token.length > this.#maxChars || typeof issuedAt !== 'number' || !this.#seenBefore(token)) return;
+    const entries: string[] = [];
+    for (const [name, value] of result.data) entries.push(name, value);
+    const own = detached(token);
+    const key = own.slice(-KEY_CHARS);
+    const previous = this.#entries.get(key);
+    if (previous !== undefined) this.#delete(key, previous);
+    this.#entries.set(key, {
+      token: own,
+      context: context.name,
+      keys,
+      entries,
+      keyId: result.keyId ?? null,
+      issuedAt,
+      expiresAt: result.expiresAt ?? null,
+      rotated: result.rotated === true,
+    });
+    this.#chars += own.length;
+    // Oldest first: a Map iterates in insertion order.
+    while (this.#entries.size > this.#maxEntries || this.#chars > this.#maxChars) {
+      const oldKey = this.#entries.keys().next().value!;
+      this.#delete(oldKey, this.#entries.get(oldKey)!);
+    }
+  }
+
+  /** Whether the filter has seen this token's tag characters already; records them if not. */
+  #seenBefore(token: string): boolean {
+    const end = token.length;
+    // Tag characters only (the last one may carry padding bits): base64url, 6 bits of MAC each.
+    const slot = ((token.charCodeAt(end - 3) << 6) ^ token.charCodeAt(end - 4)) & (SEEN_SLOTS - 1);
+    let fingerprint = 0;
+    for (let i = 5; i <= 10; i++) fingerprint = (fingerprint << 5) ^ token.charCodeAt(end - i);
+    if (this.#seen[slot] === fingerprint) return true;
+    this.#seen[slot] = fingerprint;
+    return false;
+  }
+
+  #delete(key: string, entry: Entry): void {
+    this.#entries.delete(key);
+    this.#chars -= entry.token.length;
+  }
+}
+
+/**
+ * The checks of the core's `judge` that depend on the request rather than the token, with the same
+ * boundaries: not issued in the future beyond the skew, not issued in a second before `issuedAfter`,
+ * not expired beyond the skew. A value the core would refuse as an option (not a number) misses.
+ */
+function stillValid(entry: Entry, context: StoreContext): boolean {
+  const { now, clockSkew, issuedAfter } = context;
+  if (typeof now !== 'number' || typeof clockSkew !== 'number' || !(now >= 0) || !(clockSkew >= 0)) return false;
+  if (issuedAfter !== undefined && (typeof issuedAfter !== 'number' || Number.isNaN(issuedAfter))) return false;
+  const skewMs = clockSkew * 1000;
+  if (entry.issuedAt > now + skewMs) return false;
+  if (issuedAfter !== undefined && entry.issuedAt / 1000 < Math.floor(issuedAfter / 1000)) return false;
+  return entry.expiresAt === null || entry.expiresAt + skewMs >= now;
+}
+
+/**
+ * A copy of `text` that does not keep alive the string it was cut from. The token is a slice of the
+ * request's whole Cookie header, and V8 may represent a slice as a view of its parent; kept as is,
+ * each entry could hold up to 16 KiB of header instead of its own characters. Concatenation makes
+ * V8 copy the characters into a new string (flattened on first use), of which the slice is a view.
+ */
+function detached(text: string): string {
+  return (text + ' ').slice(0, -1);
+}
