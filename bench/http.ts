@@ -7,7 +7,10 @@
  *           MemoryStore (a signed id in the cookie, no encryption), koa-session (signed base64 JSON in
  *           the cookie), iron-session (AES-256-CBC + HMAC-SHA256 on WebCrypto, in the cookie)
  *   kinds   read: the handler reads `userId`, nothing is sent back;
- *           write: it also sets `lastSeen`, so one fresh cookie goes out
+ *           write: it also sets `lastSeen` (a new value each time), so one fresh cookie goes out; the client keeps sending
+ *           the first cookie (so a cache of verified tokens hits on the read part);
+ *           write, new cookie: the same requests, each carrying the cookie of the last response
+ *           that set one, as a browser does (bench/follow-cookie.lua): reads of fresh tokens
  *   session the 5-entry sample (fixtures.ts), written by each library through its own API (GET /init),
  *           sent among 10 unrelated cookies
  *
@@ -24,7 +27,7 @@
  * ratios, with their range, so a noisy round shows up as a wide range instead of a wrong median.
  *
  * Bounded: BENCH_HTTP_ROUNDS (5) rounds of BENCH_HTTP_SECONDS (1) s per case after a 1 s warm-up,
- * about 2.5 minutes for all five frameworks. BENCH_HTTP_ONLY=fastify,koa runs some frameworks only.
+ * about 4 minutes for all five frameworks. BENCH_HTTP_ONLY=fastify,koa runs some frameworks only.
  * BENCH_HTTP_PROFILE=<dir> starts the servers with `node --cpu-prof`, one folder per server under <dir>
  * (written when they exit; the largest file is the main thread's, others are tsx's loader thread); `node bench/profile-summary.ts <file.cpuprofile>` lists the hottest functions.
  * Run: npm run bench:http (it builds dist/ first: the servers import the built package).
@@ -50,14 +53,24 @@ const PASSWORD = 'bench-only-password-of-at-least-32-characters';
 
 const FRAMEWORKS = {
   http: ['bare', 'ours', 'iron-session'],
-  express: ['bare', 'ours', 'express-session', 'iron-session'],
+  // 'ours, memoryStore': our server-side store, the like-for-like variant beside express-session.
+  express: ['bare', 'ours', 'ours, memoryStore', 'express-session', 'iron-session'],
   fastify: ['bare', 'ours', '@fastify/secure-session'],
   koa: ['bare', 'ours', 'koa-session'],
   hono: ['bare', 'ours', 'iron-session'],
 } as const satisfies Record<string, readonly string[]>;
 type Framework = keyof typeof FRAMEWORKS;
-const KINDS = ['read', 'write'] as const;
+const KINDS = ['read', 'write', 'write, new cookie'] as const;
 type Kind = (typeof KINDS)[number];
+/** The route each kind requests. */
+const ROUTES: Readonly<Record<Kind, string>> = { read: '/read', write: '/write', 'write, new cookie': '/write' };
+/** The wrk script of "write, new cookie" (the client sends back the cookie it was last sent). */
+const FOLLOW_SCRIPT = fileURLToPath(new URL('follow-cookie.lua', import.meta.url));
+/**
+ * Variants that cannot run "write, new cookie": koa-session sends two cookies per write (the value
+ * and its signature), and wrk keeps only the last Set-Cookie of a response.
+ */
+const NO_FOLLOW: ReadonlySet<string> = new Set(['koa-session']);
 
 /** What a server child sends over IPC: its port once, then its CPU time (µs) per question. */
 type ServerMessage = { port: number } | { cpu: number };
@@ -67,14 +80,15 @@ interface SessionLike {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
 }
-const LAST_SEEN = '1735689600';
+/** A new value on every write, so a session that already holds the last one still changes. */
+let lastSeen = 1735689600;
 function fill(session: SessionLike): string {
   for (const [key, value] of SAMPLE_SESSION) session.set(key, value);
   return 'ok';
 }
 function answer(kind: string, session: SessionLike): string {
   if (kind === 'init') return fill(session);
-  if (kind === 'write') session.set('lastSeen', LAST_SEEN);
+  if (kind === 'write') session.set('lastSeen', String(lastSeen++));
   return session.get('userId') ?? 'none';
 }
 /** A plain object session (express-session, koa-session, iron-session) seen through get/set. */
@@ -119,9 +133,10 @@ async function serve(framework: Framework, variant: string): Promise<void> {
     app.set('etag', false); // the same response work for every variant, and none a peer would not do
     app.set('x-powered-by', false);
     if (variant === 'bare') app.get('/:kind', (_req, res) => void res.send('12345'));
-    else if (variant === 'ours') {
+    else if (variant === 'ours' || variant === 'ours, memoryStore') {
       const { session } = await import('sealed-session/express');
-      app.use(session({ name: NAME, keys }));
+      const { memoryStore } = await import('sealed-session');
+      app.use(session(variant === 'ours' ? { name: NAME, keys } : { name: NAME, store: memoryStore({ keys }) }));
       app.get('/:kind', (req, res) => void res.send(answer(req.params.kind!, req.session)));
     } else if (variant === 'express-session') {
       const expressSession = (await load('express-session')).default;
@@ -293,14 +308,17 @@ interface Sample {
   requests: number;
 }
 
-/** One wrk run against one route, with the server's CPU time around it. */
-async function run(server: Server, path: string, cookie: string, seconds: number): Promise<Sample> {
+/** One wrk run of one kind, with the server's CPU time around it. */
+async function run(server: Server, kind: Kind, cookie: string, seconds: number): Promise<Sample> {
+  const path = ROUTES[kind];
+  const follow = kind === 'write, new cookie';
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...(follow ? ['-s', FOLLOW_SCRIPT] : ['-H', `Cookie: ${cookie}`]), `http://127.0.0.1:${server.port}${path}`];
   const before = await server.cpu();
-  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `Cookie: ${cookie}`, `http://127.0.0.1:${server.port}${path}`], { encoding: 'utf8' });
+  const out = execFileSync('wrk', args, { encoding: 'utf8', env: { ...process.env, BENCH_COOKIE: cookie, BENCH_COOKIE_NAME: NAME } });
   const after = await server.cpu();
   const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  check(!/Non-2xx|Socket errors/.test(out) && requests > 0, `wrk ${server.variant} ${path}: every response 2xx, no socket errors\n${out}`);
+  check(!/Non-2xx|Socket errors/.test(out) && requests > 0, `wrk ${server.variant} ${kind}: every response 2xx, no socket errors\n${out}`);
   return { cpu: (after - before) / requests, rate, p99ms: latencyMs(/99%\s+([\d.]+)(us|ms|s)\b/.exec(out)), requests };
 }
 
@@ -335,13 +353,15 @@ async function main(): Promise<void> {
         await crossCheck(server, cookie);
         cookies.set(server, cookie);
       }
-      const cases = servers.flatMap((server) => (server.variant === 'bare' ? [{ server, kind: 'read' as Kind }] : KINDS.map((kind) => ({ server, kind }))));
-      for (const { server, kind } of cases) await run(server, `/${kind}`, cookies.get(server)!, 1); // warm-up: JIT, sockets
+      const cases = servers.flatMap((server) =>
+        server.variant === 'bare' ? [{ server, kind: 'read' as Kind }] : KINDS.filter((kind) => kind !== 'write, new cookie' || !NO_FOLLOW.has(server.variant)).map((kind) => ({ server, kind })),
+      );
+      for (const { server, kind } of cases) await run(server, kind, cookies.get(server)!, 1); // warm-up: JIT, sockets
       const samples = new Map<string, Sample[]>();
       for (let round = 0; round < ROUNDS; round++) {
         for (const { server, kind } of round % 2 === 0 ? cases : [...cases].reverse()) {
           const key = `${server.variant}/${kind}`;
-          samples.set(key, [...(samples.get(key) ?? []), await run(server, `/${kind}`, cookies.get(server)!, ROUND_S)]);
+          samples.set(key, [...(samples.get(key) ?? []), await run(server, kind, cookies.get(server)!, ROUND_S)]);
         }
       }
       report(framework, samples);
@@ -353,25 +373,29 @@ async function main(): Promise<void> {
 
 function report(framework: Framework, samples: Map<string, Sample[]>): void {
   const bare = samples.get('bare/read')!;
-  const peers = FRAMEWORKS[framework].filter((variant) => variant !== 'bare' && variant !== 'ours');
+  const peers = FRAMEWORKS[framework].filter((variant) => variant !== 'bare' && !variant.startsWith('ours'));
+  const ourVariants = FRAMEWORKS[framework].filter((variant) => variant.startsWith('ours'));
   console.log(`${framework}`);
-  console.log(`  ${'variant'.padEnd(34)} ${'CPU µs/req'.padStart(10)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`);
+  console.log(`  ${'variant'.padEnd(42)} ${'CPU µs/req'.padStart(10)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`);
   const line = (label: string, list: Sample[], extra: string) =>
-    console.log(`  ${label.padEnd(34)} ${median(list.map((s) => s.cpu)).toFixed(1).padStart(10)} ${median(list.map((s) => s.rate)).toFixed(0).padStart(8)} ` +
+    console.log(`  ${label.padEnd(42)} ${median(list.map((s) => s.cpu)).toFixed(1).padStart(10)} ${median(list.map((s) => s.rate)).toFixed(0).padStart(8)} ` +
       `${median(list.map((s) => s.p99ms)).toFixed(2).padStart(7)}   ${extra}`);
   line('bare handler', bare, '');
   for (const kind of KINDS) {
-    for (const variant of ['ours', ...peers]) {
+    const kindPeers = peers.filter((peer) => samples.has(`${peer}/${kind}`));
+    for (const variant of [...ourVariants, ...kindPeers]) {
       const list = samples.get(`${variant}/${kind}`)!;
       const overBare = list.map((s, round) => s.cpu / bare[round]!.cpu);
       line(`${variant} ${kind}`, list, `${median(overBare).toFixed(2)}x [${range(overBare)}] (+${median(list.map((s, round) => s.cpu - bare[round]!.cpu)).toFixed(1)} µs)`);
     }
-    for (const peer of peers) {
-      const ours = samples.get(`ours/${kind}`)!;
-      const theirs = samples.get(`${peer}/${kind}`)!;
-      const ratios = ours.map((s, round) => s.cpu / theirs[round]!.cpu);
-      const rates = ours.map((s, round) => theirs[round]!.rate / s.rate);
-      console.log(`  => ${kind}: ours / ${peer}: CPU ${median(ratios).toFixed(2)}x [${range(ratios)}], time per request by req/s ${median(rates).toFixed(2)}x [${range(rates)}]`);
+    for (const variant of ourVariants) {
+      for (const peer of kindPeers) {
+        const ours = samples.get(`${variant}/${kind}`)!;
+        const theirs = samples.get(`${peer}/${kind}`)!;
+        const ratios = ours.map((s, round) => s.cpu / theirs[round]!.cpu);
+        const rates = ours.map((s, round) => theirs[round]!.rate / s.rate);
+        console.log(`  => ${kind}: ${variant} / ${peer}: CPU ${median(ratios).toFixed(2)}x [${range(ratios)}], time per request by req/s ${median(rates).toFixed(2)}x [${range(rates)}]`);
+      }
     }
   }
   console.log('');

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -102,10 +102,21 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   };
 }
 
-/** The key from `keyFile`, generated there on first start (mode 0600: only you can read it). */
+/**
+ * The key from `keyFile`, generated there on first start (mode 0600: only you can read it). An
+ * existing file that other users can read is refused, as ssh refuses such a private key: anyone who
+ * read it can forge every session of the demo, so it has to be replaced, not reused.
+ */
 function developmentKeys(keyFile: string, warn: (line: string) => void): Keyring {
   const created = !existsSync(keyFile);
   if (created) writeFileSync(keyFile, `${generateKey()}\n`, { mode: 0o600, flag: 'wx' });
+  // POSIX permission bits; Windows does not report them (and sets none of these).
+  else if (process.platform !== 'win32' && (statSync(keyFile).mode & 0o077) !== 0) {
+    throw new Error(
+      `${keyFile} is readable or writable by other users (mode ${(statSync(keyFile).mode & 0o777).toString(8)}): ` +
+        'anyone who read it can forge sessions. Delete it (a new key is generated on the next start) or run `chmod 600` on it.',
+    );
+  }
   const keys = createKeyring([{ id: 'dev', secret: readFileSync(keyFile, 'utf8').trim() }]);
   warn(
     `WARNING: ${created ? 'generated a development key in' : 'using the development key in'} ${keyFile}.\n` +

@@ -19,7 +19,7 @@ import { createKeyring, generateKey, unseal, verify, type KeyInput, type Keyring
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
-  /** Read only for the token `-`. */
+  /** Read only for the token `-` or `--key-file -`. */
   readonly stdin?: AsyncIterable<string | Uint8Array> | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -35,14 +35,22 @@ Commands:
                           issue and expiry times, or the reason it was rejected.
                           Give - as <token> to read it from stdin.
 
-Options of inspect:
-  --key [<id>:]<secret>   A key to try; repeat it for a keyring. The first is the current key.
-                          Without <id>: id 1, as createKeyring(secret) does. A secret that
-                          contains ':' is written 1:<secret>.
-                          Default: the SESSION_KEY environment variable (id 1).
+Options of inspect (keys: the first is the current one, each is tried by its id):
+  --key-file <path>       Read the keys from a file, one [<id>:]<secret> per line; blank lines
+                          and lines starting with # are skipped. - reads them from stdin.
+  --key [<id>:]<secret>   A key to try; repeat it for a keyring. Without <id>: id 1, as
+                          createKeyring(secret) does. A secret that contains ':' is written
+                          1:<secret>. WARNING: a secret on the command line is visible to
+                          every user of the machine (ps) and kept in your shell history:
+                          prefer --key-file or the environment.
   --context <name>        The context the token was made with (sessions use the cookie name).
                           Default: none.
   --json                  Print the result as JSON.
+
+Keys without --key or --key-file come from the environment:
+  SESSION_KEYS            a keyring: <id>:<secret> entries separated by commas or whitespace,
+                          e.g. SESSION_KEYS="2025-06:<secret>,2025-01:<old secret>"
+  SESSION_KEY             one key (id 1), read whole as createKeyring(secret) does
 
   -h, --help              Print this help.
   --version               Print the version.
@@ -55,6 +63,7 @@ Exit codes:
 
 const OPTIONS = {
   key: { type: 'string', multiple: true },
+  'key-file': { type: 'string' },
   context: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -91,7 +100,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT.usage;
     }
     if (command === 'keygen') {
-      if (rest.length > 0 || values.key || values.context !== undefined || values.json) {
+      if (rest.length > 0 || values.key || values['key-file'] !== undefined || values.context !== undefined || values.json) {
         throw new UsageError('keygen takes no arguments');
       }
       io.stderr.write('A new 256-bit key. Keep it secret: put the line below in your environment file, never in git.\n');
@@ -100,7 +109,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // Never echo an unknown command or argument: it may be a token or a secret typed in the wrong place.
     if (command !== 'inspect') throw new UsageError('expected the command keygen or inspect');
     if (rest.length !== 1) throw new UsageError('inspect takes one token, or - to read it from stdin');
-    const keys = keyring(values.key, io.env);
+    const keyFile = values['key-file'];
+    if (keyFile === '-' && rest[0] === '-') throw new UsageError('stdin can hold the token or the keys, not both: give the token as an argument or the keys in a file');
+    const keys = keyring(keyFile === undefined ? values.key : await readKeyFile(io, keyFile, values.key), io.env);
     const token = rest[0] === '-' ? await readStdin(io) : rest[0]!;
     return await inspect(io, token.trim(), keys, values.context ?? '', values.json ?? false);
   } catch (error) {
@@ -121,7 +132,7 @@ function joinOptionValues(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if ((arg === '--key' || arg === '--context') && i + 1 < argv.length) out.push(`${arg}=${argv[++i]}`);
+    if ((arg === '--key' || arg === '--context' || arg === '--key-file') && i + 1 < argv.length) out.push(`${arg}=${argv[++i]}`);
     else out.push(arg);
   }
   return out;
@@ -179,26 +190,82 @@ async function inspect(io: CliIo, token: string, keys: Keyring, context: string,
   return print(io, `${lines.join('\n')}\n`, EXIT.ok);
 }
 
-/** The keyring from the --key values, or from SESSION_KEY read as createKeyring(process.env.SESSION_KEY) reads it. */
-function keyring(values: string[] | undefined, env: CliIo['env']): Keyring {
-  let inputs: KeyInput[];
+/** Where the keys came from, for messages: `--key #2`, `--key-file line 3`, `SESSION_KEYS entry 2`. */
+interface KeyText {
+  readonly text: string;
+  readonly where: string;
+}
+
+/**
+ * The keyring from --key or --key-file, else SESSION_KEYS (a whole keyring), else SESSION_KEY (one
+ * key, read as createKeyring(process.env.SESSION_KEY) reads it). Both variables set is refused: which
+ * one the operator meant is a guess, and a wrong guess opens tokens with a retired key.
+ */
+function keyring(values: readonly (string | KeyText)[] | undefined, env: CliIo['env']): Keyring {
+  let inputs: (KeyInput & { where: string })[];
   if (values !== undefined) {
-    inputs = values.map((value, index) => keyInput(value, `--key #${index + 1}`));
+    inputs = values.map((value, index) => (typeof value === 'string' ? { text: value, where: `--key #${index + 1}` } : value)).map(({ text, where }) => ({ ...keyInput(text, where), where }));
+  } else if (env['SESSION_KEYS']) {
+    if (env['SESSION_KEY']) throw new UsageError('both SESSION_KEYS and SESSION_KEY are set: unset one, or pass --key-file');
+    inputs = envKeyring(env['SESSION_KEYS']);
   } else if (env['SESSION_KEY']) {
-    inputs = [{ id: DEFAULT_KEY_ID, secret: checkSecret(env['SESSION_KEY'], 'SESSION_KEY') }];
+    inputs = [{ id: DEFAULT_KEY_ID, secret: checkSecret(env['SESSION_KEY'], 'SESSION_KEY'), where: 'SESSION_KEY' }];
   } else {
-    throw new UsageError('inspect needs a key: --key <secret>, or the SESSION_KEY environment variable');
+    throw new UsageError('inspect needs keys: --key-file <path>, --key <secret>, or the SESSION_KEYS or SESSION_KEY environment variable');
   }
-  inputs.forEach(({ id }, index) => {
+  inputs.forEach(({ id, where }, index) => {
     const first = inputs.findIndex((other) => other.id === id);
-    if (first !== index) throw new UsageError(`--key #${index + 1}: its id is already the id of --key #${first + 1}; give each key its own id: --key <id>:<secret>`);
+    if (first !== index) throw new UsageError(`${where}: its id is already the id of ${inputs[first]!.where}; give each key its own id: <id>:<secret>`);
   });
   try {
-    return createKeyring(inputs);
+    return createKeyring(inputs.map(({ id, secret }) => ({ id, secret })));
   } catch (error) {
     // What our own checks leave: a secret with a lone surrogate. The message names the field, never the secret.
     throw new UsageError(`bad key: ${(error as Error).message}`);
   }
+}
+
+/**
+ * SESSION_KEYS: `<id>:<secret>` entries separated by commas or whitespace (a newline-separated value
+ * from an env file works too). Ids are required: a keyring's ids are what rotation turns on.
+ */
+function envKeyring(text: string): (KeyInput & { where: string })[] {
+  const entries = text.split(/[\s,]+/).filter((entry) => entry !== '');
+  if (entries.length === 0) throw new UsageError('SESSION_KEYS: expected <id>:<secret> entries separated by commas, got none');
+  return entries.map((entry, index) => {
+    const where = `SESSION_KEYS entry ${index + 1}`;
+    if (!entry.includes(':')) throw new UsageError(`${where}: expected <id>:<secret>, got no id (each entry names its key: <id>:<secret>)`);
+    return { ...keyInput(entry, where), where };
+  });
+}
+
+/**
+ * --key-file: one `[<id>:]<secret>` per line, as --key takes it. Blank lines and `#` comments are
+ * skipped, and a line's end (LF or CRLF) is not part of its secret; nothing else is trimmed, so the
+ * secret is exactly what the line holds. `-` reads the file from stdin (`... | sealed-session inspect
+ * <token> --key-file -`), so the secret never appears in the command line.
+ */
+async function readKeyFile(io: CliIo, path: string, values: readonly string[] | undefined): Promise<KeyText[]> {
+  if (values !== undefined) throw new UsageError('give either --key or --key-file, not both');
+  let text: string;
+  if (path === '-') {
+    text = await readStdin(io);
+  } else {
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      // The code only (ENOENT, EACCES…): the path is the user's own input and is shown to nobody else, but the rule is one rule.
+      throw new UsageError(`--key-file: expected a readable file, got ${(error as { code?: unknown }).code ?? 'an error'}`);
+    }
+  }
+  const keys: KeyText[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
+    keys.push({ text: line, where: `--key-file line ${index + 1}` });
+  });
+  if (keys.length === 0) throw new UsageError('--key-file: expected at least one key line, got none');
+  return keys;
 }
 
 /** `<secret>` or `<id>:<secret>`; generateKey() secrets are base64url, so they never contain ':'. */
@@ -221,7 +288,7 @@ function checkSecret(secret: string, where: string): string {
 }
 
 async function readStdin(io: CliIo): Promise<string> {
-  if (io.stdin === undefined) throw new UsageError('no stdin to read the token from');
+  if (io.stdin === undefined) throw new UsageError('no stdin to read from');
   const decoder = new TextDecoder();
   let text = '';
   for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });

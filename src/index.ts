@@ -37,23 +37,23 @@ const defaultStore = /* @__PURE__ */ bindDefaultStore(core, direct);
 // cookies must leave room under it, so defineSession reads it (it follows --max-http-header-size).
 const headLimit = (): number => http.maxHeaderSize;
 
-/** {@inheritDoc SealedSessionCore.generateKey} */
+/** A new random secret for `createKeyring`: 32 bytes from the CSPRNG as base64url. Details: {@link SealedSessionCore.generateKey}. */
 export const generateKey: SealedSessionCore['generateKey'] = /* @__PURE__ */ bindGenerateKey(nodeRuntime);
-/** {@inheritDoc SealedSessionCore.seal} */
+/** Encrypts and authenticates a map into a token (XAES-256-GCM). Details: {@link SealedSessionCore.seal}. */
 export const seal: SealedSessionCore['seal'] = /* @__PURE__ */ bindSeal(nodeRuntime);
-/** {@inheritDoc SealedSessionCore.unseal} */
+/** Opens a sealed token: a result, never a rejection, for any token. Details: {@link SealedSessionCore.unseal}. */
 export const unseal: SealedSessionCore['unseal'] = /* @__PURE__ */ bindUnseal(nodeRuntime);
-/** {@inheritDoc SealedSessionCore.sign} */
+/** Authenticates a map without encrypting it (HMAC-SHA256). Details: {@link SealedSessionCore.sign}. */
 export const sign: SealedSessionCore['sign'] = /* @__PURE__ */ bindSign(nodeRuntime);
-/** {@inheritDoc SealedSessionCore.verify} */
+/** Checks a signed token: a result, never a rejection, for any token. Details: {@link SealedSessionCore.verify}. */
 export const verify: SealedSessionCore['verify'] = /* @__PURE__ */ bindVerify(nodeRuntime);
-/** {@inheritDoc SessionApi.defineSession} */
+/** Validates session options once, at start-up; returns the config for `readSession` and `commitSession`. Details: {@link SessionApi.defineSession}. */
 export const defineSession: SessionApi['defineSession'] = /* @__PURE__ */ bindDefineSession(defaultStore, headLimit);
-/** {@inheritDoc SessionApi.readSession} */
+/** Reads a request's session from its `Cookie` header; never rejects for anything a client sends. Details: {@link SessionApi.readSession}. */
 export const readSession: SessionApi['readSession'] = /* @__PURE__ */ bindReadSession(defaultStore, headLimit);
-/** {@inheritDoc SessionApi.commitSession} */
+/** The `Set-Cookie` values that answer a request's session (none when nothing changed). Details: {@link SessionApi.commitSession}. */
 export const commitSession: SessionApi['commitSession'] = /* @__PURE__ */ bindCommitSession(defaultStore, headLimit);
-/** {@inheritDoc SessionApi.cookieStore} */
+/** The stateless store: the session sealed (default) or signed in the cookie itself. Details: {@link SessionApi.cookieStore}. */
 export const cookieStore: SessionApi['cookieStore'] = /* @__PURE__ */ bindCookieStore(core, direct);
-/** {@inheritDoc SessionApi.memoryStore} */
+/** A server-side store in this process's memory; the cookie carries a signed random id. Details: {@link SessionApi.memoryStore}. */
 export const memoryStore: SessionApi['memoryStore'] = /* @__PURE__ */ bindMemoryStore(direct);

@@ -4,7 +4,7 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKey } from 'sealed-session';
@@ -81,6 +81,18 @@ describe('the demo server (npm start)', () => {
     assert.match(second.warnings[0]!, /^WARNING: using the development key in/);
     second.client.jar.set('sid', first.client.jar.get('sid')!);
     assert.equal(visits(await second.client.request('GET', '/')), 2);
+  });
+
+  test('a key file other users can read or write is refused, not reused; mode 0600 is accepted', async () => {
+    const exposed = join(dir, 'exposed-key');
+    writeFileSync(exposed, `${generateKey()}\n`);
+    for (const mode of [0o644, 0o640, 0o602]) {
+      chmodSync(exposed, mode);
+      await assert.rejects(start({ keyFile: exposed }), { message: new RegExp(`is readable or writable by other users \\(mode ${mode.toString(8)}\\).*chmod 600`) });
+    }
+    chmodSync(exposed, 0o600);
+    const { warnings } = await start({ keyFile: exposed });
+    assert.match(warnings[0]!, /^WARNING: using the development key in/);
   });
 
   test('SESSION_KEY takes precedence: no key file, no warning, the page names key 1', async () => {

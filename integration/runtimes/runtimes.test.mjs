@@ -88,14 +88,17 @@ function freePort() {
   });
 }
 
-async function waitFor(url, deadlineMs) {
+/** Resolves once `url` answers; rejects after `deadlineMs`, or as soon as `gaveUp` settles. */
+async function waitFor(url, deadlineMs, gaveUp = new Promise(() => {})) {
+  let stop = false;
+  gaveUp.then(() => (stop = true));
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     try {
       await fetch(url);
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${deadlineMs} ms: ${error.cause?.code ?? error}`);
+      if (stop || Date.now() > deadline) throw new Error(`${url} did not answer within ${deadlineMs} ms: ${error.cause?.code ?? error}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -125,10 +128,27 @@ async function startWorkerd() {
     outfile: join(scratch, 'worker.js'),
     logLevel: 'error',
   });
-  const port = await freePort();
-  writeFileSync(
-    join(scratch, 'workerd.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
+  // The free port is chosen here and bound by workerd a moment later; should another process take
+  // it in between, workerd exits and the next attempt picks another port.
+  let failure;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    writeFileSync(join(scratch, 'workerd.capnp'), workerdConfig(port));
+    workerd = spawn(WORKERD, ['serve', join(scratch, 'workerd.capnp')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    workerd.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise((resolve) => workerd.once('exit', () => resolve('exited')));
+    workerdBase = `http://127.0.0.1:${port}`;
+    const ready = await Promise.race([waitFor(workerdBase, 20_000, exited).then(() => 'ready', (error) => error), exited]);
+    if (ready === 'ready') return;
+    workerd.kill();
+    failure = `workerd did not start (${ready}): ${stderr}`;
+  }
+  throw new Error(failure);
+}
+
+function workerdConfig(port) {
+  return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .worker) ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
@@ -137,17 +157,7 @@ const worker :Workerd.Worker = (
   modules = [ (name = "worker.js", esModule = embed "worker.js") ],
   compatibilityDate = "2025-09-01",
 );
-`,
-  );
-  workerd = spawn(WORKERD, ['serve', join(scratch, 'workerd.capnp')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  workerd.stderr.on('data', (chunk) => (stderr += chunk));
-  workerdBase = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(workerdBase, 20_000);
-  } catch (error) {
-    throw new Error(`${error.message}\nworkerd: ${stderr}`);
-  }
+`;
 }
 
 async function startChromium() {

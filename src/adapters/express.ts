@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineSession, type Session, type SessionConfig, type SessionOptions } from '#core';
-import { attachSession } from './http.js';
+import { attachSession, discardSessionChanges } from './http.js';
 
 declare global {
   // Express's own declarations merge into this namespace (@types/express-serve-static-core): this is
@@ -35,6 +35,12 @@ export type SessionMiddleware = (req: IncomingMessage, res: ServerResponse, next
  * `res.writeHead` or `res.flushHeaders`, so also `res.json`, `res.redirect`, `res.sendFile`…),
  * and its `Set-Cookie` lines are appended to any the app set (`res.cookie`). A store that fails
  * to load or save goes to `next(error)`: your error handler, or Express's 500.
+ *
+ * Failed requests: a response with a 5xx status saves none of the session's changes, so a route
+ * that granted `role=admin` and then threw (Express answers 500) does not send the grant. Express
+ * gives earlier middleware no sight of a route's error, so an error answered with a status below
+ * 500 keeps the changes unless {@link discardSessionOnError} sits before that error handler.
+ * A change made after the response head was written throws a TypeError: it could not be sent.
  * @throws TypeError or RangeError for bad options, naming the option.
  * @example
  * ```ts
@@ -60,5 +66,37 @@ export function session(options: SessionOptions | SessionConfig): SessionMiddlew
       (req as IncomingMessage & { session: Session }).session = session;
       next();
     }, next);
+  };
+}
+
+/** A Connect/Express error middleware: `(error, req, res, next)`. */
+export type SessionErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/**
+ * An error middleware that drops the session changes of any request that failed, then passes the
+ * error on. Put it after your routes and before your error handlers. Without it only 5xx answers
+ * drop them (see {@link session}); with it, so do errors your handlers answer with a 4xx.
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createKeyring } from 'sealed-session';
+ * import { session, discardSessionOnError } from 'sealed-session/express';
+ *
+ * const app = express();
+ * app.use(session({ name: '__Host-sid', keys: createKeyring(process.env.SESSION_KEY!) }));
+ * app.post('/promote', (req) => {
+ *   req.session.set('role', 'admin');
+ *   throw new Error('the audit log is down'); // the grant is not saved
+ * });
+ * app.use(discardSessionOnError());
+ * app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+ *   res.status(400).send('could not promote');
+ * });
+ * ```
+ */
+export function discardSessionOnError(): SessionErrorMiddleware {
+  return (error, _req, res, next) => {
+    discardSessionChanges(res);
+    next(error);
   };
 }

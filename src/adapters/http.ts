@@ -11,7 +11,11 @@ import { checkTransport, commitSession, defineSession, readSession, type Session
 /** A request handler that gets the request's session; it may be async. */
 export type SessionHandler = (req: IncomingMessage, res: ServerResponse, session: Session) => unknown;
 
-/** Answers a request whose store (or handler) failed; the response's headers have not gone out. */
+/**
+ * Told of a request whose store or handler failed. When `res.headersSent` is false it answers the
+ * request; when true (the handler failed after it started the response, e.g. a session change after
+ * `res.end()`) it can only report the error, and the response is destroyed once it returns.
+ */
 export type SessionErrorHandler = (error: unknown, req: IncomingMessage, res: ServerResponse) => void;
 
 /**
@@ -20,7 +24,13 @@ export type SessionErrorHandler = (error: unknown, req: IncomingMessage, res: Se
  *
  * A store failure, or an error the handler throws or rejects with, goes to `onError`; the default
  * logs it with `console.error` and answers `500 Internal Server Error`. Once the headers are out,
- * the response is destroyed with the error instead.
+ * `onError` is still called (to report it: the default logs it) and the response is then destroyed.
+ *
+ * A handler that throws or rejects saves none of its session changes, whatever `onError` answers
+ * (as on Fastify, Koa, Hono and fetch): a route that granted `role=admin` and then failed must not
+ * send that grant. The exception is a handler that had already written the response head, whose
+ * cookie went with it. A change made after the head was written throws a TypeError (it could not
+ * be sent), which arrives here like any other error.
  * @example
  * ```ts
  * import { createServer } from 'node:http';
@@ -38,11 +48,22 @@ export type SessionErrorHandler = (error: unknown, req: IncomingMessage, res: Se
 export function withSession(
   handler: SessionHandler,
   options: SessionOptions | SessionConfig,
-  { onError = internalServerError }: { readonly onError?: SessionErrorHandler } = {},
+  handlers: { readonly onError?: SessionErrorHandler } = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const config = defineSession(options);
+  // An own property only: a polluted Object.prototype must not become the error handler (SECURITY.md).
+  const given = Object.hasOwn(handlers, 'onError') ? handlers.onError : undefined;
+  if (given !== undefined && typeof given !== 'function') throw new TypeError(`onError: expected a function (error, req, res) => void, got ${typeof given}`);
+  const onError = given ?? internalServerError;
   return (req, res) => {
-    const fail = (error: unknown): void => (res.headersSent ? void res.destroy(toError(error)) : onError(error, req, res));
+    const fail = (error: unknown): void => {
+      discardSessionChanges(res);
+      // Reported even when the response has started: an error after the head (a session change that
+      // could not be sent, above all) must not vanish with a destroyed socket.
+      const started = res.headersSent;
+      onError(error, req, res);
+      if (started) res.destroy(toError(error));
+    };
     attachSession(req, res, config, fail)
       .then((session) => handler(req, res, session))
       .catch(fail);
@@ -54,6 +75,9 @@ export function withSession(
  * and arranges for it to be committed when the response is first written. Rejects when the store
  * fails to load; a failure to commit goes to `onCommitError` (the queued writes are dropped, so it
  * can still answer with an error status).
+ *
+ * The session's changes are not saved when the response's status is 5xx (the request failed: its
+ * changes are rolled back, like a transaction's) or after {@link discardSessionChanges}.
  * @example
  * ```ts
  * const session = await attachSession(req, res, config, (error) => sendError(res, error));
@@ -69,8 +93,35 @@ export async function attachSession(
 ): Promise<Session> {
   const state = await readSession(req.headers.cookie, options);
   checkTransport(state, `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`, req.headers['x-forwarded-proto']);
-  commitBeforeHeaders(res, () => commitSession(state, options), onCommitError);
+  // A dropped commit never calls commitSession: a server-side store would otherwise save the changes
+  // under the id the cookie already carries, and they would stick without any Set-Cookie.
+  const commit = (status: number): Promise<string[]> => (status >= 500 || discarded.has(res) ? NOTHING : commitSession(state, options));
+  commitBeforeHeaders(res, commit, onCommitError);
   return state.session;
+}
+
+const NOTHING: Promise<string[]> = Promise.resolve([]);
+/** Responses whose session changes are dropped (see discardSessionChanges). */
+const discarded = new WeakSet<ServerResponse>();
+
+/**
+ * Drops the session changes of this response: no `Set-Cookie` for them and nothing saved in the
+ * store, as if the request had not touched the session. For error paths that answer with a status
+ * below 500 (5xx responses drop them already). Has no effect once the response head was written:
+ * the cookie went out with it.
+ * @example
+ * ```ts
+ * import type { ServerResponse } from 'node:http';
+ * import { discardSessionChanges } from 'sealed-session/http';
+ *
+ * function answerBadRequest(res: ServerResponse): void {
+ *   discardSessionChanges(res);
+ *   res.writeHead(400).end('Bad Request');
+ * }
+ * ```
+ */
+export function discardSessionChanges(res: ServerResponse): void {
+  discarded.add(res);
 }
 
 /** The calls that send the response head (each, or `end` itself, goes through `_implicitHeader`). */
@@ -82,7 +133,7 @@ const HEAD_WRITERS = ['writeHead', 'flushHeaders', 'write', 'end'] as const;
  * in order once the cookie lines are in. Each method keeps its own return value: `this`, or `false`
  * from `write` (backpressure) followed by `'drain'`, which pipes and `once(res, 'drain')` wait for.
  */
-function commitBeforeHeaders(res: ServerResponse, commit: () => Promise<string[]>, onError: (error: unknown) => void): void {
+function commitBeforeHeaders(res: ServerResponse, commit: (status: number) => Promise<string[]>, onError: (error: unknown) => void): void {
   let queue: (() => unknown)[] | undefined;
   let passThrough = false;
   let headArgs: unknown[] | undefined;
@@ -108,7 +159,7 @@ function commitBeforeHeaders(res: ServerResponse, commit: () => Promise<string[]
       if (passThrough) return original.apply(this, args);
       if (queue === undefined) {
         queue = [];
-        commit().then(flush, fail);
+        commit(method === 'writeHead' && typeof args[0] === 'number' ? args[0] : res.statusCode).then(flush, fail);
       }
       queue.push(() => original.apply(this, args));
       if (method === 'writeHead') headArgs ??= args;
@@ -141,8 +192,8 @@ function mergeSetCookie(args: unknown[], lines: readonly string[]): boolean {
 }
 
 function internalServerError(error: unknown, _req: IncomingMessage, res: ServerResponse): void {
-  console.error(error); // a store outage must not pass unnoticed
-  res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal Server Error');
+  console.error(error); // a store outage, or a change made too late, must not pass unnoticed
+  if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal Server Error');
 }
 
 function toError(error: unknown): Error {

@@ -63,7 +63,7 @@ export function judge(
   // in the same second as issuedAfter is kept. That is what lets "log out everywhere"
   // re-issue a fresh token to the current device in the same request.
   if (header.issuedAt < Math.floor(options.issuedAfter / 1000)) return failure('revoked');
-  // Kocha's boundary: an expiry equal to now is still valid.
+  // The boundary: an expiry equal to now is still valid.
   if (expiresAt !== null && expiresAt + options.skewMs < options.now) return failure('expired');
   return { ok: true, data, keyId: entry.id, issuedAt, expiresAt, rotated: entry !== options.current };
 }

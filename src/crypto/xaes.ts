@@ -55,51 +55,32 @@ export interface XaesKey {
   readonly subkeys: Subkeys;
 }
 
+/** The sealer's current nonce batch: its prefix, how many tokens it may still seal, and its subkey. */
+interface NonceBatch {
+  readonly prefix: Uint8Array;
+  usesLeft: number;
+  readonly epoch: number;
+  readonly id: string;
+  /** Derived by the first seal under the batch. */
+  subkey: MaybePromise<AesGcmKey> | undefined;
+}
+
 /**
  * The sealer's current prefix with its subkey, kept apart so no number of other
- * prefixes can evict it, and the cache of other prefixes' subkeys.
+ * prefixes can evict it, and the cache of other prefixes' subkeys. The sealing side
+ * (xaesNonce, rememberOwn) is written as functions, not methods, so a bundle that only
+ * opens tokens leaves it out (docs/package.md, bundle size).
  */
 class Subkeys {
   readonly #cache = new Map<string, MaybePromise<AesGcmKey>>();
-  #prefix = new Uint8Array(PREFIX_BYTES);
-  #usesLeft = 0;
-  #epoch = batchEpoch;
-  #currentId = '';
-  #current: MaybePromise<AesGcmKey> | undefined = undefined;
+  /** Undefined until this key first seals. */
+  batch: NonceBatch | undefined = undefined;
 
   constructor(readonly prefixUses: number) {}
 
-  /** A fresh nonce: the current prefix, drawn anew every `prefixUses` tokens, then 12 random bytes. */
-  nextNonce(runtime: CryptoRuntime): Uint8Array {
-    const nonce = runtime.randomBytes(NONCE_BYTES);
-    if (this.#usesLeft === 0 || this.#epoch !== batchEpoch) {
-      // The finished batch's tokens are still out there: its subkey joins the others.
-      if (this.#current !== undefined) this.remember(this.#currentId, this.#current);
-      this.#prefix = nonce.slice(0, PREFIX_BYTES);
-      this.#usesLeft = this.prefixUses;
-      this.#epoch = batchEpoch;
-      this.#currentId = prefixId(nonce);
-      this.#current = undefined; // derived by the first seal under it
-    } else {
-      nonce.set(this.#prefix);
-    }
-    this.#usesLeft--;
-    return nonce;
-  }
-
   get(prefix: string): MaybePromise<AesGcmKey> | undefined {
-    return prefix === this.#currentId && this.#current !== undefined ? this.#current : this.#cache.get(prefix);
-  }
-
-  /** The subkey of the sealer's own prefix `prefix`: kept apart when it is the current one, cached otherwise. */
-  rememberOwn(prefix: string, subkey: MaybePromise<AesGcmKey>): void {
-    if (prefix !== this.#currentId) return this.remember(prefix, subkey);
-    this.#current = subkey;
-    whenSettled(
-      subkey,
-      (resolved) => void (this.#current === subkey && (this.#current = resolved)),
-      () => void (this.#current === subkey && (this.#current = undefined)),
-    );
+    const batch = this.batch;
+    return batch !== undefined && prefix === batch.id && batch.subkey !== undefined ? batch.subkey : this.#cache.get(prefix);
   }
 
   /** Oldest entry out first; a pending derivation is replaced by its result, or dropped if it fails. */
@@ -131,9 +112,35 @@ export function xaesKey(runtime: CryptoRuntime, key: Uint8Array, prefixUses = PR
   );
 }
 
-/** A nonce for the next token sealed under `key`: the current batch prefix, then 12 fresh random bytes. */
+/**
+ * A nonce for the next token sealed under `key`: the current batch prefix, drawn anew every
+ * `prefixUses` tokens, then 12 fresh random bytes.
+ */
 export function xaesNonce(runtime: CryptoRuntime, key: XaesKey): Uint8Array {
-  return key.subkeys.nextNonce(runtime);
+  const subkeys = key.subkeys;
+  const nonce = runtime.randomBytes(NONCE_BYTES);
+  let batch = subkeys.batch;
+  if (batch === undefined || batch.usesLeft === 0 || batch.epoch !== batchEpoch) {
+    // The finished batch's tokens are still out there: its subkey joins the others.
+    if (batch?.subkey !== undefined) subkeys.remember(batch.id, batch.subkey);
+    subkeys.batch = batch = { prefix: nonce.slice(0, PREFIX_BYTES), usesLeft: subkeys.prefixUses, epoch: batchEpoch, id: prefixId(nonce), subkey: undefined };
+  } else {
+    nonce.set(batch.prefix);
+  }
+  batch.usesLeft--;
+  return nonce;
+}
+
+/** The subkey of the sealer's own prefix `prefix`: kept apart when it is the current one, cached otherwise. */
+function rememberOwn(subkeys: Subkeys, prefix: string, subkey: MaybePromise<AesGcmKey>): void {
+  const batch = subkeys.batch;
+  if (batch === undefined || prefix !== batch.id) return subkeys.remember(prefix, subkey);
+  batch.subkey = subkey;
+  whenSettled(
+    subkey,
+    (resolved) => void (batch.subkey === subkey && (batch.subkey = resolved)),
+    () => void (batch.subkey === subkey && (batch.subkey = undefined)),
+  );
 }
 
 /** The two PRF inputs: at byte 0 the counter i = 1, at byte 16 the counter i = 2. */
@@ -172,7 +179,7 @@ function deriveSubkey(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array): 
 export function xaesSeal(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): MaybePromise<Uint8Array> {
   const id = prefixId(nonce);
   let subkey = key.subkeys.get(id);
-  if (subkey === undefined) key.subkeys.rememberOwn(id, (subkey = deriveSubkey(runtime, key, nonce)));
+  if (subkey === undefined) rememberOwn(key.subkeys, id, (subkey = deriveSubkey(runtime, key, nonce)));
   return then(subkey, (gcmKey) => runtime.aesGcmEncrypt(gcmKey, nonce.subarray(PREFIX_BYTES, NONCE_BYTES), plaintext, aad));
 }
 

@@ -21,9 +21,21 @@ export function describe(value: unknown): string {
       return 'a function';
     case 'symbol':
       return 'a symbol';
-    default: {
-      const name = (value as object).constructor?.name;
-      return name && name !== 'Object' ? `an instance of ${name}` : 'an object';
-    }
+    default:
+      return describeObject(value as object);
+  }
+}
+
+/**
+ * "an instance of Map" for class instances, from the prototype's constructor: never an own
+ * `constructor` property, which is data the caller passed (`{ constructor: { name: secret } }`).
+ * A Proxy or a getter that throws gives "an object": describing a value must not throw.
+ */
+function describeObject(value: object): string {
+  try {
+    const name: unknown = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? `an instance of ${name}` : 'an object';
+  } catch {
+    return 'an object';
   }
 }

@@ -4,7 +4,7 @@
  * Secrets live in a module-private WeakMap, never on the keyring object, so no
  * serializer, inspector or error message can reach them (a keyring logged by
  * mistake shows only its ids). Validation happens here, once, at start-up:
- * a misconfigured secret fails loudly before the first request (Kocha's Validate).
+ * a misconfigured secret fails loudly before the first request.
  */
 import { describe } from './describe.js';
 import { isWellFormed, utf8Encoder } from './utf8.js';
@@ -57,6 +57,13 @@ interface KeyringState {
 
 const states = new WeakMap<Keyring, KeyringState>();
 
+/**
+ * Node's util.inspect hook. Set on each keyring in the constructor rather than declared as a
+ * `[Symbol.for(…)]()` method: a computed class key makes bundlers keep the class in every bundle
+ * that touches this module (`unseal` alone needs only `states`), see docs/package.md.
+ */
+const INSPECT = /* @__PURE__ */ Symbol.for('nodejs.util.inspect.custom');
+
 class SealedSessionKeyring implements Keyring {
   readonly currentKeyId: string;
   readonly keyIds: readonly string[];
@@ -65,16 +72,18 @@ class SealedSessionKeyring implements Keyring {
     this.currentKeyId = current;
     this.keyIds = Object.freeze([current, ...ids.filter((id) => id !== current)]);
     this.acceptOnlyKeyIds = Object.freeze([...acceptOnly]);
+    Object.defineProperty(this, INSPECT, { value: inspectKeyring });
     Object.freeze(this);
   }
   toJSON(): { keyIds: readonly string[]; acceptOnlyKeyIds?: readonly string[] } {
     return this.acceptOnlyKeyIds.length === 0 ? { keyIds: this.keyIds } : { keyIds: this.keyIds, acceptOnlyKeyIds: this.acceptOnlyKeyIds };
   }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    const list = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(', ');
-    const acceptOnly = this.acceptOnlyKeyIds.length === 0 ? '' : `, acceptOnlyKeyIds: [${list(this.acceptOnlyKeyIds)}]`;
-    return `Keyring { keyIds: [${list(this.keyIds)}]${acceptOnly} }`;
-  }
+}
+
+function inspectKeyring(this: Keyring): string {
+  const list = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(', ');
+  const acceptOnly = this.acceptOnlyKeyIds.length === 0 ? '' : `, acceptOnlyKeyIds: [${list(this.acceptOnlyKeyIds)}]`;
+  return `Keyring { keyIds: [${list(this.keyIds)}]${acceptOnly} }`;
 }
 
 /**
@@ -111,14 +120,16 @@ export function createKeyring(keys: string | readonly KeyInput[]): Keyring {
     if (typeof input !== 'object' || input === null) {
       throw new TypeError(`${where}: expected an object { id, secret }, got ${describe(input)}`);
     }
-    const { id, secret } = input;
+    // Own properties only: a polluted Object.prototype must not supply a secret for an entry without one.
+    const id: unknown = Object.hasOwn(input, 'id') ? (input as KeyInput).id : undefined;
+    const secret: unknown = Object.hasOwn(input, 'secret') ? (input as KeyInput).secret : undefined;
     if (typeof id !== 'string' || !KEY_ID.test(id)) {
       throw new TypeError(`${where}.id: expected 1 to 16 characters from [A-Za-z0-9_-], got ${describe(id)}`);
     }
     if (byId.has(id)) throw new TypeError(`${where}.id: expected a unique id, got the id of keys[${[...byId.keys()].indexOf(id)}] again`);
     const entry: KeyEntry = Object.freeze({ id, secret: secretBytes(secret, typeof keys === 'string' ? where : `${where}.secret`) });
     byId.set(id, entry);
-    const state = (input as { state?: unknown }).state;
+    const state: unknown = Object.hasOwn(input, 'state') ? (input as KeyInput).state : undefined;
     if (state === 'accept-only') acceptOnly.push(id);
     else if (state === undefined || state === 'active') current ??= entry;
     else throw new TypeError(`${where}.state: expected 'active' or 'accept-only', got ${describe(state)}`);
@@ -141,7 +152,7 @@ function checkKeyList(keys: unknown): readonly KeyInput[] {
 }
 
 /** The getter of %TypedArray%.prototype[Symbol.toStringTag]: a view's [[TypedArrayName]], undefined for anything else. */
-const TYPED_ARRAY_NAME = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!;
+const TYPED_ARRAY_NAME = /* @__PURE__ */ (() => Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!)();
 
 /**
  * A brand check, not `instanceof Uint8Array`: a secret may come from another realm (a `vm` context

@@ -1,7 +1,7 @@
 /**
  * commitSession: from what the application did to the session to the `Set-Cookie` lines to send.
  *
- * A cookie is sent only when needed (Kocha re-sent it on every request): the data changed; the
+ * A cookie is sent only when needed, not on every request: the data changed; the
  * session was cleared, destroyed or regenerated; the value was authenticated by an old key (re-seal
  * with the current one); or a rolling refresh is due. Whenever cookies are written, the session's
  * cookies that the request carried and the new layout does not use are expired, so a session that
@@ -17,7 +17,7 @@ import { compiledForSession } from './lifetime.js';
 import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
 import { afterStore, bounded, type SaveContext } from './store.js';
-import { Change, changedSinceRead, sessionChanges } from './session.js';
+import { Change, changedSinceRead, markCommitted, sessionChanges } from './session.js';
 
 /**
  * Commits a session. Runtime-neutral: `options` is a config from `defineSession` or options with a
@@ -49,6 +49,7 @@ export function commitWith(state: SessionState, config: SessionConfig): Promise<
     }
     internals.committed = true;
     const changes = sessionChanges(internals.session);
+    markCommitted(internals.session); // a later change throws: it could no longer be sent
     // Fast path, the common read-only request: nothing done, nothing due.
     if (changes === 0) {
       const compiledConfig = compiledOf(config);

@@ -47,7 +47,7 @@ export interface CookieStoreOptions {
   readonly signed?: boolean | undefined;
 }
 
-/** cookieStore on a given core (public and direct). Validates the options at once (Kocha's Validate). */
+/** cookieStore on a given core (public and direct). Validates the options at once, at start-up. */
 export function makeCookieStore(core: SealedSessionCore, direct: DirectCore, options: CookieStoreOptions): SessionStore {
   // Own properties only (checkRecord): a polluted prototype must not turn sealing into signing.
   const { keys, signed = false } = checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }') as unknown as CookieStoreOptions;

@@ -94,8 +94,8 @@ export interface SessionCookieOptions {
   /**
    * How long the browser keeps the cookie. Default `'ttl'`.
    * - `'ttl'`: as long as the data lives (`ttl`), capped at 400 days; with `ttl: Infinity`, 400
-   *   days (a persistent cookie, Kocha's `-1`), renewed by `rolling`;
-   * - `'session'`: no `Max-Age`: the browser drops it when it closes (Kocha's `0`);
+   *   days (a persistent cookie), renewed by `rolling`;
+   * - `'session'`: no `Max-Age`: the browser drops it when it closes;
    * - seconds: a whole number from 1 to 34560000 (400 days, what browsers keep at most:
    *   RFC 6265bis §4.1.2.2); more throws a RangeError.
    */
@@ -129,7 +129,7 @@ export interface SessionOptions {
   readonly keys?: Keyring | undefined;
   /**
    * Seconds the data lives after it is saved: a positive whole number, or `Infinity` for never
-   * (Kocha's `SessionExpires`). Embedded in the token and authenticated, so a client cannot extend
+   * (the session's expiry). Embedded in the token and authenticated, so a client cannot extend
    * it. Default 604800 (7 days).
    */
   readonly ttl?: number | undefined;

@@ -1,6 +1,6 @@
 /**
  * The session the application sees: a `Map<string, string>` that remembers whether it changed, so an
- * unchanged session commits nothing (Kocha re-sent the cookie on every request).
+ * unchanged session commits nothing (no cookie re-sent on every request).
  *
  * @module
  */
@@ -57,6 +57,7 @@ const mapGet = Map.prototype.get;
 let changesOf: (session: Session) => number;
 let differsFromLoaded: (session: Session) => boolean;
 let setMetadata: (session: Session, keyId: string | null, issuedAt: number | null, expiresAt: number | null) => void;
+let setCommitted: (session: Session) => void;
 
 /**
  * A session: a `Map<string, string>` (`get`, `set`, `has`, `delete`, `clear`, `size`, iteration)
@@ -98,6 +99,8 @@ export class Session extends Map<string, string> {
   #before: Map<string, string | undefined> | undefined = undefined;
   /** The size when loaded: a second check, for entries changed without going through this class. */
   #sizeAtRead = 0;
+  /** Set by commitSession: a change after it could not be sent, so it throws instead of being lost. */
+  #committed = false;
 
   static {
     changesOf = (session) => session.#changes;
@@ -113,6 +116,9 @@ export class Session extends Map<string, string> {
       session.#expiresAt = expiresAt;
       session.#isNew = false;
       session.#sizeAtRead = session.size;
+    };
+    setCommitted = (session) => {
+      session.#committed = true;
     };
   }
 
@@ -134,12 +140,14 @@ export class Session extends Map<string, string> {
   override set<K extends SessionKey>(key: K, value: SessionValue<K>): this {
     checkString(key, 'key', key);
     checkString(value, 'value', key);
+    if (this.#committed) throw committedError('set');
     if (super.get(key) !== value) this.#changing(key);
     return super.set(key, value);
   }
 
   /** Deletes an entry; true when there was one. */
   override delete(key: SessionKey): boolean {
+    if (this.#committed) throw committedError('delete');
     if (!super.has(key)) return false;
     this.#changing(key);
     return super.delete(key);
@@ -147,6 +155,7 @@ export class Session extends Map<string, string> {
 
   /** Removes every entry. Committing an emptied session deletes its cookie (and the store's entry). */
   override clear(): void {
+    if (this.#committed) throw committedError('clear');
     for (const key of super.keys()) this.#changing(key);
     this.#changes |= Change.Cleared;
     super.clear();
@@ -171,6 +180,7 @@ export class Session extends Map<string, string> {
    * ```
    */
   regenerate(): void {
+    if (this.#committed) throw committedError('regenerate');
     this.#changes |= Change.Regenerated;
   }
 
@@ -183,6 +193,7 @@ export class Session extends Map<string, string> {
    * ```
    */
   destroy(): void {
+    if (this.#committed) throw committedError('destroy');
     super.clear();
     this.#changes |= Change.Dirty | Change.Destroyed;
   }
@@ -229,6 +240,23 @@ export function sessionChanges(session: Session): number {
 /** Whether the entries differ from those read (module-internal): false after set-and-restore. */
 export function changedSinceRead(session: Session): boolean {
   return differsFromLoaded(session);
+}
+
+/**
+ * Marks a session as committed (module-internal, called by commitSession when it reads the changes):
+ * from then on every change method throws. A change made after the cookie was computed (on
+ * `node:http` and Express: after `res.writeHead`, `res.write` or `res.end`) could never be sent, and
+ * losing it without a word is how a logout that did not log out goes unnoticed.
+ */
+export function markCommitted(session: Session): void {
+  setCommitted(session);
+}
+
+function committedError(method: string): TypeError {
+  return new TypeError(
+    `session.${method}: expected a change before the session was committed, got one after ` +
+      '(its cookie was already computed: on node:http and Express, change the session before res.writeHead, res.write or res.end)',
+  );
 }
 
 /** Marks a session the core decoded its data into as loaded, with the metadata of the cookie. */

@@ -3,10 +3,10 @@
  * what a store returns (a store is programmer code, so a broken one throws a TypeError; the client
  * input it judges never does).
  *
- * Kocha's store had `Save(sess) string`, `Load(raw) (sess, error)` and an optional `Validate() error`
- * run at start-up. This keeps that shape and adds the two things a server-side store needs and Kocha
- * lacked: the session id travels back to `save` and `destroy`, and every call gets the request's
- * context (cookie name, ttl, clock) instead of reading globals.
+ * A store saves a session to a cookie value, loads one back, and may validate its own options at
+ * start-up. Two things a server-side store needs come with that shape: the session id travels back
+ * to `save` and `destroy`, and every call gets the request's context (cookie name, ttl, clock)
+ * instead of reading globals.
  *
  * @module
  */

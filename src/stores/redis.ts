@@ -53,10 +53,10 @@ export interface RedisStore extends SessionStore {
 }
 
 /** Sends one command, arguments as strings; resolves to the reply. */
-export type SendCommand = (args: string[]) => Promise<unknown>;
+type SendCommand = (args: string[]) => Promise<unknown>;
 
 /** The client's way to send a raw command, or a TypeError naming what was expected. */
-export function commandSender(client: unknown, where: string): SendCommand {
+function commandSender(client: unknown, where: string): SendCommand {
   const methods = client as { call?: unknown; sendCommand?: unknown } | null;
   // ioredis and iovalkey: call(name, ...args). Checked first: they also have a sendCommand, of another shape.
   if (typeof methods?.call === 'function') {
@@ -75,7 +75,7 @@ export function commandSender(client: unknown, where: string): SendCommand {
  * A Lua script run by EVALSHA, loaded on first use and again after a server restart or SCRIPT
  * FLUSH (NOSCRIPT), so a Redis that comes back empty needs no application restart.
  */
-export function script(send: SendCommand, source: string): (keys: string[], args: string[]) => Promise<unknown> {
+function script(send: SendCommand, source: string): (keys: string[], args: string[]) => Promise<unknown> {
   let sha: Promise<unknown> | undefined;
   const load = () => (sha = send(['SCRIPT', 'LOAD', source]).catch((error: unknown) => {
     sha = undefined;
@@ -98,27 +98,31 @@ const SERVER_NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 10
 
 /**
  * KEYS[1] the session. ARGV: json, ttl ms (0: none), '1' if owned, owner, index prefix, id,
- * '1' to update (the entry must exist), replaced session key ('' for none), replaced id.
+ * '1' to update (the entry must exist), replaced session key ('' for none), replaced id, '1' if the
+ * store indexes (without indexBy no entry has an owner, and the script skips the index entirely).
  * Answers 0, writing nothing, when the entry to update or replace is gone: destroyed stays destroyed.
  */
-const SAVE = `${SERVER_NOW}
-local key, json, ttl, owned, owner, ixp, id = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1', ARGV[4], ARGV[5], ARGV[6]
-local function unindex(k, sid)
-  local old = redis.call('HGET', k, 'o')
-  if old then redis.call('ZREM', ixp .. old, sid) end
-end
-if ARGV[7] == '1' then
+const SAVE = `local key, json, ttl, owned, owner, ixp, id = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1', ARGV[4], ARGV[5], ARGV[6]
+local update, indexed = ARGV[7] == '1', ARGV[10] == '1'
+if update then
   if redis.call('EXISTS', key) == 0 then return 0 end
-  unindex(key, id)
-elseif ARGV[8] ~= '' then
-  if redis.call('EXISTS', ARGV[8]) == 0 then return 0 end
-  unindex(ARGV[8], ARGV[9])
-  redis.call('DEL', ARGV[8])
+elseif ARGV[8] ~= '' and redis.call('EXISTS', ARGV[8]) == 0 then
+  return 0
 end
-redis.call('DEL', key)
-if owned then redis.call('HSET', key, 'd', json, 'o', owner) else redis.call('HSET', key, 'd', json) end
-if ttl > 0 then redis.call('PEXPIRE', key, ARGV[2]) end
+if indexed then
+  local old = redis.call('HGET', update and key or ARGV[8], 'o')
+  if old then redis.call('ZREM', ixp .. old, update and id or ARGV[9]) end
+end
+if ARGV[8] ~= '' then redis.call('DEL', ARGV[8]) end
 if owned then
+  redis.call('HSET', key, 'd', json, 'o', owner)
+else
+  redis.call('HSET', key, 'd', json)
+  if indexed and update then redis.call('HDEL', key, 'o') end
+end
+if ttl > 0 then redis.call('PEXPIRE', key, ARGV[2]) elseif update then redis.call('PERSIST', key) end
+if owned then
+  ${SERVER_NOW}
   local ix = ixp .. owner
   redis.call('ZADD', ix, ttl > 0 and string.format('%.0f', now + ttl) or '+inf', id)
   redis.call('ZREMRANGEBYSCORE', ix, '-inf', '(' .. string.format('%.0f', now))
@@ -184,7 +188,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const ttl = context.ttl === Infinity ? '0' : String(context.ttl * 1000);
       const replaced = context.replaces === undefined ? '' : prefix + context.replaces;
       const saved = await saveScript([prefix + id], [
-        json, ttl, owner === undefined ? '0' : '1', owner ?? '', indexPrefix, id, update ? '1' : '0', replaced, context.replaces ?? '',
+        json, ttl, owner === undefined ? '0' : '1', owner ?? '', indexPrefix, id, update ? '1' : '0', replaced, context.replaces ?? '', indexBy === undefined ? '0' : '1',
       ]);
       if (Number(saved) !== 1) return null;
       return sign(new Map([[ID, id]]), { keys, ttl: context.ttl, context: context.name, now: context.now });

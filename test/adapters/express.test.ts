@@ -10,8 +10,8 @@ import { createServer, type RequestListener } from 'node:http';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import express from 'express';
-import { createKeyring, type SessionStore } from 'sealed-session';
-import { session } from 'sealed-session/express';
+import { createKeyring, memoryStore, type SessionStore } from 'sealed-session';
+import { discardSessionOnError, session } from 'sealed-session/express';
 import { createApp } from '../../examples/express.js';
 import { adapterSuite, CookieClient, type RunningApp, listening } from './suite.js';
 
@@ -103,16 +103,58 @@ for (const [name, framework] of [['Express 5', express], ['Express 4', express4]
       }
     });
 
-    test("the session is committed with whatever response is written, an error handler's too (documented)", async () => {
-      const app = framework();
-      app.use(session(options));
-      app.get('/', (req) => {
-        req.session.set('half', 'done');
-        throw new Error('route failed');
+    /** /login signs alice in; /promote grants admin, then throws (or not, for /promote/ok); /me shows the session. */
+    const promoteRoutes = (app: express.Express): void => {
+      app.post('/login', (req, res) => {
+        req.session.set('user', 'alice');
+        res.json(Object.fromEntries(req.session));
       });
-      const response = await fetch(await serve(app));
-      assert.equal(response.status, 500);
-      assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
+      app.post('/promote/:how', (req, res) => {
+        req.session.set('role', 'admin');
+        if (req.params['how'] === 'throw') throw new Error('audit log down');
+        res.json(Object.fromEntries(req.session));
+      });
+      app.get('/me', (req, res) => {
+        res.json(Object.fromEntries(req.session));
+      });
+    };
+
+    for (const [label, sessionOptions] of [
+      ['cookie store', options],
+      ['memoryStore', { name: 'sid', store: memoryStore({ keys }), cookie: { secure: false } }],
+    ] as const) {
+      test(`${label}: a route that grants role=admin and throws gets Express's 500 without Set-Cookie, and nothing is saved`, async () => {
+        const app = framework();
+        app.use(session(sessionOptions));
+        promoteRoutes(app);
+        const client = new CookieClient(await serve(app));
+        await client.request('POST', '/login');
+        const failed = await client.request('POST', '/promote/throw');
+        assert.equal(failed.status, 500);
+        assert.deepEqual(failed.setCookies, []);
+        assert.deepEqual((await client.request('GET', '/me')).body, { user: 'alice' });
+        // Not vacuous: the same route without the throw grants it.
+        await client.request('POST', '/promote/ok');
+        assert.deepEqual((await client.request('GET', '/me')).body, { user: 'alice', role: 'admin' });
+      });
+    }
+
+    test('an error answered below 500 keeps the changes, unless discardSessionOnError() sits before the error handler', async () => {
+      for (const discard of [false, true]) {
+        const app = framework();
+        app.use(session(options));
+        promoteRoutes(app);
+        if (discard) app.use(discardSessionOnError());
+        app.use((_error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+          res.status(409).json({});
+        });
+        const client = new CookieClient(await serve(app));
+        await client.request('POST', '/login');
+        const failed = await client.request('POST', '/promote/throw');
+        assert.equal(failed.status, 409);
+        assert.equal(failed.setCookies.length, discard ? 0 : 1, `discard: ${discard}`);
+        assert.deepEqual((await client.request('GET', '/me')).body, discard ? { user: 'alice' } : { user: 'alice', role: 'admin' });
+      }
     });
 
     test('options are validated when the middleware is made, not on the first request', () => {

@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type RequestListener } from 'node:http';
 import { Readable } from 'node:stream';
-import { createKeyring, defineSession, type SessionStore } from 'sealed-session';
-import { attachSession, withSession } from 'sealed-session/http';
+import { createKeyring, defineSession, memoryStore, type SessionStore } from 'sealed-session';
+import { attachSession, discardSessionChanges, withSession } from 'sealed-session/http';
 import { createApp } from '../../examples/http.js';
 import { adapterSuite, CookieClient, type RunningApp, listening } from './suite.js';
+import { withPollutedPrototype } from '../helpers.js';
 
 // The default error handler logs with console.error: keep the test output clean, and check the calls.
 const logged = mock.method(console, 'error', () => {});
@@ -152,6 +153,117 @@ describe('sealed-session/http beyond the suite', () => {
     assert.equal(await (await fetch(`${url}/sync`)).text(), 'handled');
     assert.equal(await (await fetch(`${url}/async`)).text(), 'handled');
     assert.deepEqual(messages.sort(), ['async rejection', 'sync throw']);
+  });
+
+  describe('failed requests save no session changes', () => {
+    /** /login signs alice in; /promote grants admin and then fails (how: by path); /me shows the session. */
+    const promoteApp = (sessionOptions: Parameters<typeof withSession>[1], seen: unknown[]) =>
+      withSession(async (req, res, session) => {
+        if (req.url === '/login') session.set('user', 'alice');
+        if (req.url?.startsWith('/promote')) {
+          session.set('role', 'admin');
+          if (req.url === '/promote/throw') throw new Error('audit log down');
+          if (req.url === '/promote/reject') return Promise.reject(new Error('audit log down'));
+          if (req.url === '/promote/503') return void res.writeHead(503).end('try later');
+        }
+        res.end(JSON.stringify(Object.fromEntries(session)));
+      }, sessionOptions, {
+        // An answer below 500 on purpose: dropping does not depend on the status the handler chose.
+        onError: (error, _req, res) => {
+          seen.push(error);
+          res.writeHead(409).end('{}');
+        },
+      });
+
+    for (const [label, storeOptions] of [
+      ['cookie store', { name: 'sid', keys, cookie: { secure: false } }],
+      ['memoryStore (the id stays; the entry must not change)', { name: 'sid', store: memoryStore({ keys }), cookie: { secure: false } }],
+    ] as const) {
+      test(`${label}: a handler that grants role=admin, then throws, rejects or answers 503, sends no Set-Cookie and saves nothing`, async () => {
+        const seen: unknown[] = [];
+        const client = new CookieClient(await serve(promoteApp(storeOptions, seen)));
+        assert.deepEqual((await client.request('POST', '/login')).body, { user: 'alice' });
+        for (const path of ['/promote/throw', '/promote/reject', '/promote/503']) {
+          const response = await client.request('POST', path);
+          assert.equal(response.status, path === '/promote/503' ? 503 : 409, path);
+          assert.deepEqual(response.setCookies, [], path);
+          assert.deepEqual((await client.request('GET', '/me')).body, { user: 'alice' }, `${path}: the grant was saved`);
+        }
+        assert.equal(seen.length, 2);
+        // The same route without a failure does grant it: the test above is not vacuous.
+        assert.deepEqual((await client.request('POST', '/promote')).body, { user: 'alice', role: 'admin' });
+        assert.deepEqual((await client.request('GET', '/me')).body, { user: 'alice', role: 'admin' });
+      });
+    }
+
+    test('discardSessionChanges drops the changes of a response below 500, for routers on attachSession', async () => {
+      const config = defineSession(options);
+      const url = await serve(async (req, res) => {
+        const session = await attachSession(req, res, config, () => res.writeHead(500).end());
+        session.set('user', 'mallory');
+        if (req.url === '/invalid') {
+          discardSessionChanges(res);
+          return void res.writeHead(400).end('bad form');
+        }
+        res.end('ok');
+      });
+      assert.deepEqual((await fetch(`${url}/invalid`)).headers.getSetCookie(), []);
+      assert.equal((await fetch(`${url}/valid`)).headers.getSetCookie().length, 1);
+    });
+
+    test('a change after res.writeHead() throws a TypeError that reaches onError; the cookie sent holds the earlier changes', async () => {
+      const seen: unknown[] = [];
+      const url = await serve(withSession((req, res, session) => {
+        session.set('user', 'alice');
+        session.set('step', req.url!);
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('ok');
+        if (req.url === '/logout-too-late') session.destroy();
+        else session.set('late', 'lost');
+      }, options, { onError: (error) => seen.push(error) }));
+      const client = new CookieClient(url);
+      for (const path of ['/set-too-late', '/logout-too-late']) {
+        const response = await client.request('GET', path);
+        assert.equal(response.status, 200);
+        assert.equal(response.setCookies.length, 1);
+      }
+      assert.equal(seen.length, 2);
+      for (const error of seen) {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, /^session\.(set|destroy): expected a change before the session was committed, got one after/);
+      }
+      const reread = await serve(withSession((_req, res, session) => res.end(JSON.stringify(Object.fromEntries(session))), options));
+      const check = new CookieClient(reread);
+      for (const [name, value] of client.jar) check.jar.set(name, value);
+      assert.deepEqual((await check.request('GET', '/')).body, { user: 'alice', step: '/logout-too-late' });
+    });
+
+    test('by default a change after the response started is logged with console.error', async () => {
+      logged.mock.resetCalls();
+      const url = await serve(withSession((_req, res, session) => {
+        res.end('ok');
+        session.set('late', 'lost');
+      }, options));
+      const response = await fetch(url);
+      assert.equal(await response.text(), 'ok');
+      // The error is reported after the response went out: wait for that turn of the event loop.
+      for (let turn = 0; turn < 50 && logged.mock.callCount() === 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+      const [error] = logged.mock.calls.map((call) => call.arguments[0]);
+      assert.ok(error instanceof TypeError && /^session\.set: expected a change before the session was committed/.test(error.message));
+    });
+  });
+
+  test('an onError on a polluted Object.prototype is not used: the default handler answers', async () => {
+    const polluted: unknown[] = [];
+    const listener = await withPollutedPrototype({ onError: (error: unknown) => polluted.push(error) }, () =>
+      withSession(() => { throw new Error('handler failed'); }, options));
+    logged.mock.resetCalls();
+    const response = await fetch(await serve(listener));
+    assert.equal(response.status, 500);
+    assert.equal(await response.text(), 'Internal Server Error');
+    assert.deepEqual(polluted, []);
+    assert.equal(logged.mock.callCount(), 1);
+    assert.throws(() => withSession(() => {}, options, { onError: 'log' as never }), { name: 'TypeError', message: /^onError: expected a function/ });
   });
 
   test('attachSession serves a router of your own: the session round-trips over a cookie-keeping client', async () => {

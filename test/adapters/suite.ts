@@ -50,6 +50,7 @@ export interface SuiteSessionOptions {
   readonly keys?: Keyring;
   readonly store?: SessionStore;
   readonly cookie?: { readonly secure?: boolean };
+  readonly storeTimeout?: number;
   readonly maxSize?: number;
   readonly onWarning?: (message: string) => void;
 }
@@ -270,6 +271,19 @@ export function adapterSuite(setup: AdapterSetup): void {
       const response = await client.request('GET', '/session');
       assert.equal(response.status, 500);
       assert.ok(!JSON.stringify(response.body).includes('"user"'));
+    });
+
+    test("a store that hangs fails the request through the framework's error handling (500) after storeTimeout", async () => {
+      const never = new Promise<never>(() => {});
+      const hanging: SessionStore = { save: () => never, load: () => never };
+      const url = (await start({ name: 'sid', store: hanging, storeTimeout: 50, cookie: { secure: false } })).url;
+      const reader = new CookieClient(url);
+      reader.jar.set('sid', 'some-id');
+      assert.equal((await reader.request('GET', '/session')).status, 500);
+      const writer = new CookieClient(url);
+      const written = await writer.request('POST', '/set?key=a&value=b');
+      assert.equal(written.status, 500);
+      assert.ok(!written.setCookies.some((header) => header.startsWith('sid=')), written.setCookies.join(' | '));
     });
 
     test('a Set-Cookie header from another part of the app survives', async () => {

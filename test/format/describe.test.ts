@@ -33,6 +33,11 @@ test('describe() gives a string as its length only', () => {
   assert.equal(describe(MARKER), 'a string of length 16');
   assert.equal(describe(''), 'an empty string');
   assert.equal(describe(new (class Secretive {})()), 'an instance of Secretive');
+  // The class comes from the prototype, never from an own property of the caller's object.
+  assert.equal(describe({ constructor: { name: MARKER } }), 'an object');
+  assert.equal(describe(Object.create(null)), 'an object');
+  const hostile = new Proxy({}, { getPrototypeOf: () => { throw new Error(MARKER); } });
+  assert.equal(describe(hostile), 'an object');
 });
 
 /** Every argument check handed the marker where it fails; each must throw, without the marker. */

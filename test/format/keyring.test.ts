@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { createKeyring, keyringState, type KeyInput } from '../../src/format/keyring.js';
-import { BAD_INPUTS, SECRET_A, SECRET_B } from '../helpers.js';
+import { BAD_INPUTS, SECRET_A, SECRET_B, withPollutedPrototype } from '../helpers.js';
 
 test("Kocha's key sizes: 15, 17, 23, 25 and 31 bytes are rejected, 32 and more accepted", () => {
   for (const size of [15, 16, 17, 23, 24, 25, 31]) {
@@ -118,4 +118,13 @@ test('a keyring without an active key, or with an unknown state, is refused at s
       message: new RegExp(`^keys\\[0\\]\\.state: expected 'active' or 'accept-only', got `),
     });
   }
+});
+
+const untypedEntry = (value: object): KeyInput => value as KeyInput;
+
+test('a polluted Object.prototype supplies no id or secret: an entry without them is refused', async () => {
+  await withPollutedPrototype({ id: 'evil', secret: SECRET_B }, () => {
+    assert.throws(() => createKeyring([untypedEntry({ id: 'a' })]), { name: 'TypeError', message: /^keys\[0\]\.secret: expected a string or a Uint8Array, got undefined$/ });
+    assert.throws(() => createKeyring([untypedEntry({ secret: SECRET_A })]), { name: 'TypeError', message: /^keys\[0\]\.id: expected 1 to 16 characters/ });
+  });
 });

@@ -51,6 +51,10 @@ describe('the tarball npm pack makes from a clean checkout', () => {
     }
   });
 
+  test('no shipped file names an outside project in its API docs', () => {
+    for (const file of packed.files) assert.doesNotMatch(readFileSync(join(packed.extracted, file), 'utf8'), /\bKocha\b/i, file);
+  });
+
   test('no shipped file points at a source map (none are emitted)', () => {
     for (const file of packed.files.filter((name) => name.endsWith('.js') || name.endsWith('.d.ts'))) {
       assert.doesNotMatch(readFileSync(join(packed.extracted, file), 'utf8'), /sourceMappingURL/, file);
@@ -87,11 +91,47 @@ describe('the tarball npm pack makes from a clean checkout', () => {
   });
 });
 
+describe('CommonJS consumers', () => {
+  test(`require() loads every subpath on this Node (${process.version}): require(esm), Node 20.19+ and 22.12+`, () => {
+    // Would fail with ERR_REQUIRE_ASYNC_MODULE if a module used top-level await, and with
+    // ERR_REQUIRE_ESM on Node before 20.19 (docs/package.md states the versions).
+    const specifiers = subpathSpecifiers(packed.manifest);
+    const consumer = makeConsumer(packed, 'require', {
+      'main.cjs': `
+        const loaded = ${JSON.stringify(specifiers)}.map((specifier) => Object.keys(require(specifier)).length);
+        const { createKeyring, generateKey } = require('sealed-session');
+        const { sealSync, unsealSync } = require('sealed-session/sync');
+        const keys = createKeyring(generateKey());
+        const opened = unsealSync(sealSync(new Map([['userId', '12345']]), { keys }), { keys });
+        console.log(JSON.stringify({ loaded, userId: opened.ok && opened.data.get('userId') }));
+      `,
+    });
+    const result = JSON.parse(run(process.execPath, ['main.cjs'], { cwd: consumer })) as { loaded: number[]; userId: string };
+    assert.equal(result.userId, '12345');
+    assert.equal(result.loaded.length, specifiers.length);
+    for (const count of result.loaded) assert.ok(count > 0);
+  });
+});
+
+test('a CommonJS TypeScript file may import the package with the repository\'s TypeScript (5.8+ understands require(esm))', async () => {
+  const consumer = makeConsumer(packed, 'cts', {
+    'src/main.cts': "import { createKeyring, generateKey } from 'sealed-session';\nimport { sealSync } from 'sealed-session/sync';\nexport const token: string = sealSync(new Map([['a', 'b']]), { keys: createKeyring(generateKey()) });\n",
+    'tsconfig.json': JSON.stringify({ compilerOptions: { ...TSCONFIG_BASE, ...RESOLUTIONS.nodenext }, include: ['src'] }),
+  });
+  const diagnostics = (await runTsc(COMPILERS.repository, consumer)).split('\n').filter((line) => line.startsWith('src/'));
+  assert.deepEqual(diagnostics, []);
+});
+
 /** Uses of every subpath's declarations, so a consumer's tsc must resolve and check all of them. */
 function consumerSources(): Record<string, string> {
   const specifiers = subpathSpecifiers(packed.manifest);
   const namespaces = specifiers.map((specifier, i) => `import * as subpath${i} from '${specifier}';`).join('\n');
+  // docs/package.md's examples are consumer code too: each ```ts block is a module of its own.
+  const docs = readFileSync(join(ROOT, 'docs/package.md'), 'utf8');
+  const examples = Object.fromEntries([...docs.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match, i) => [`src/docs-package-${i}.ts`, match[1]!]));
+  assert.ok(Object.keys(examples).length >= 2, 'docs/package.md has its examples');
   return {
+    ...examples,
     'src/all-subpaths.ts': `${namespaces}\nexport const subpaths = [${specifiers.map((_, i) => `subpath${i}`).join(', ')}] as const;\n`,
     // A typical program: types must come through as written, not as any.
     'src/app.ts': `import { createKeyring, generateKey, seal, unseal, defineSession, readSession, commitSession, type UnsealResult, type SessionConfig } from 'sealed-session';

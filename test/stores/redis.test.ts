@@ -39,6 +39,9 @@ for (const [family, client] of [['node-redis', () => nodeRedis], ['ioredis', () 
     for (const check of api.storeConformance(() => redisStore({ client: client(), keys, prefix: prefix(), indexBy: 'userId' }))) {
       test(`conformance: ${check.name}`, () => check.run());
     }
+    for (const check of api.storeConformance(() => redisStore({ client: client(), keys, prefix: prefix() }))) {
+      test(`conformance without indexBy: ${check.name}`, () => check.run());
+    }
 
     /** A config on a fresh redisStore and a login for a user. */
     function setup(ttl = 3600, rolling: boolean | 'always' = false) {

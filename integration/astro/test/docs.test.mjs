@@ -13,7 +13,7 @@ test('docs/frameworks/astro.md shows every file of the app verbatim', () => {
     const heading = `### \`${file}\`\n\n<!-- file: integration/astro/${file} -->\n`;
     const at = doc.indexOf(heading);
     assert.ok(at !== -1, `no heading for ${file}`);
-    const block = /^```(?:js|ts|astro)\n([\s\S]*?)\n```\n/.exec(doc.slice(at + heading.length))?.[1];
+    const block = /^(?:<!-- file: [^\n]* -->\n)?```(?:js|ts|astro)\n([\s\S]*?)\n```\n/.exec(doc.slice(at + heading.length))?.[1];
     assert.equal(block, readFileSync(new URL(file, app), 'utf8').trimEnd(), `${file} differs from its block`);
   }
 });

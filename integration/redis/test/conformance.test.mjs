@@ -4,7 +4,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cookieStore, createKeyring, defineSession, commitSession, generateKey, memoryStore, readSession, revocableStore, storeConformance, verify } from 'sealed-session';
+import { cookieStore, createKeyring, defineSession, commitSession, generateKey, memoryStore, readSession, revocableStore, verify } from 'sealed-session';
+import { storeConformance } from 'sealed-session/testing';
 import { redisRevocation, redisStore } from 'sealed-session/redis';
 import { startRedis } from './helpers.mjs';
 
@@ -13,15 +14,15 @@ let server;
 const clients = {};
 
 async function connect(family, url, port) {
-  if (family === 'ioredis') {
-    const { Redis } = await import('ioredis');
+  if (family === 'ioredis' || family === 'iovalkey') {
+    const { Redis } = await import(family);
     return new Redis(port, '127.0.0.1');
   }
   const { createClient } = await import({ 'node-redis': 'redis', 'node-redis-4': 'redis4', 'node-redis-5': 'redis5' }[family]);
   return createClient({ url }).connect();
 }
 
-const FAMILIES = ['node-redis', 'node-redis-5', 'node-redis-4', 'ioredis'];
+const FAMILIES = ['node-redis', 'node-redis-5', 'node-redis-4', 'ioredis', 'iovalkey'];
 
 before(async () => {
   server = await startRedis();
@@ -53,6 +54,9 @@ for (const family of FAMILIES) {
   describe(`redisStore on ${family}`, () => {
     for (const check of storeConformance(() => redisStore({ client: clients[family], keys, prefix: prefix(), indexBy: 'userId' }))) {
       test(check.name, () => check.run());
+    }
+    for (const check of storeConformance(() => redisStore({ client: clients[family], keys, prefix: prefix() }))) {
+      test(`without indexBy: ${check.name}`, () => check.run());
     }
 
     test('destroyAll removes exactly one user\'s sessions', async () => {
