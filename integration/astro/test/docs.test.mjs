@@ -10,7 +10,7 @@ const FILES = ['astro.config.mjs', 'src/lib/session.ts', 'src/pages/index.astro'
 
 test('docs/frameworks/astro.md shows every file of the app verbatim', () => {
   for (const file of FILES) {
-    const heading = `### \`${file}\`\n\n`;
+    const heading = `### \`${file}\`\n\n<!-- file: integration/astro/${file} -->\n`;
     const at = doc.indexOf(heading);
     assert.ok(at !== -1, `no heading for ${file}`);
     const block = /^(?:<!-- file: [^\n]* -->\n)?```(?:js|ts|astro)\n([\s\S]*?)\n```\n/.exec(doc.slice(at + heading.length))?.[1];

@@ -1,5 +1,5 @@
 // docs/frameworks/nextjs.md shows this app's files verbatim: each "### `path`" heading is followed
-// by a fenced block that equals the file.
+// by `<!-- file: integration/nextjs/path -->` and a fenced block that equals the file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ const FILES = ['lib/session.ts', 'app/actions.ts', 'app/page.tsx', 'app/dashboar
 
 test('docs/frameworks/nextjs.md shows every file of the app verbatim', () => {
   for (const file of FILES) {
-    const block = new RegExp(`### \`${file.replaceAll('.', '\\.')}\`\\n\\n(?:<!-- file: [^\\n]* -->\\n)?\`\`\`tsx?\\n([\\s\\S]*?)\\n\`\`\`\\n`).exec(doc)?.[1];
+    const block = new RegExp(`### \`${file.replaceAll('.', '\\.')}\`\\n\\n<!-- file: integration/nextjs/${file.replaceAll('.', '\\.')} -->\\n\`\`\`tsx?\\n([\\s\\S]*?)\\n\`\`\`\\n`).exec(doc)?.[1];
     assert.ok(block !== undefined, `no block for ${file}`);
     assert.equal(block, readFileSync(new URL(file, app), 'utf8').trimEnd(), `${file} differs from its block`);
   }

@@ -10,7 +10,7 @@ const FILES = ['src/lib/server/session.js', 'src/routes/+page.server.js', 'src/r
 
 test('docs/frameworks/sveltekit.md shows every file of the app verbatim', () => {
   for (const file of FILES) {
-    const heading = `### \`${file}\`\n\n`;
+    const heading = `### \`${file}\`\n\n<!-- file: integration/sveltekit/${file} -->\n`;
     const at = doc.indexOf(heading);
     assert.ok(at !== -1, `no heading for ${file}`);
     const block = /^(?:<!-- file: [^\n]* -->\n)?```(?:js|svelte)\n([\s\S]*?)\n```\n/.exec(doc.slice(at + heading.length))?.[1];
