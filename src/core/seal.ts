@@ -18,7 +18,7 @@ import {
 } from '../format/token.js';
 import { derivedKeys } from '../crypto/keys.js';
 import { xaesNonce, xaesOpen, xaesSeal } from '../crypto/xaes.js';
-import { then, type CryptoRuntime, type MaybePromise } from '../crypto/runtime.js';
+import { continueWith, type CryptoRuntime, type MaybePromise } from '../crypto/runtime.js';
 import { checkSealOptions, checkUnsealOptions, type SealOptions, type UnsealOptions } from './options.js';
 import { failure, judge, type UnsealResult } from './result.js';
 
@@ -44,10 +44,10 @@ export function sealWith(
   const body = new Uint8Array(bodyLength);
   const headerEnd = writeHeader(body, { kind: Kind.Sealed, keyId, issuedAt: checked.issuedAt, expiresAt: checked.expiresAt });
   const aad = boundData(body.subarray(0, headerEnd), checked.context);
-  return then(derivedKeys(runtime, checked.entry), (keys) => {
+  return continueWith(derivedKeys(runtime, checked.entry), (keys) => {
     const tokenNonce = nonce ?? xaesNonce(runtime, keys.seal);
     body.set(tokenNonce, headerEnd);
-    return then(xaesSeal(runtime, keys.seal, tokenNonce, plaintext, aad), (sealed) => {
+    return continueWith(xaesSeal(runtime, keys.seal, tokenNonce, plaintext, aad), (sealed) => {
       body.set(sealed, headerEnd + NONCE_BYTES);
       return encodeToken(runtime, body);
     });
@@ -69,8 +69,8 @@ export function unsealWith(runtime: CryptoRuntime, token: string, options: Unsea
   const nonce = parsed.rest.subarray(0, NONCE_BYTES);
   const sealed = parsed.rest.subarray(NONCE_BYTES);
   const aad = boundData(parsed.header, checked.context);
-  return then(derivedKeys(runtime, entry), (keys) =>
-    then(xaesOpen(runtime, keys.seal, nonce, sealed, aad), (plaintext) =>
+  return continueWith(derivedKeys(runtime, entry), (keys) =>
+    continueWith(xaesOpen(runtime, keys.seal, nonce, sealed, aad), (plaintext) =>
       plaintext === null ? failure('invalid') : judge(parsed, decodeMap(plaintext, into), entry, checked),
     ),
   );

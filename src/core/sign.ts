@@ -5,7 +5,7 @@
 import { assertStringMap, decodeMap, encodeMap } from '../format/codec.js';
 import { boundData, encodeToken, headerLength, HMAC_BYTES, Kind, MAX_TOKEN_LENGTH, parseToken, tokenLength, writeHeader } from '../format/token.js';
 import { derivedKeys } from '../crypto/keys.js';
-import { then, type CryptoRuntime, type MaybePromise } from '../crypto/runtime.js';
+import { continueWith, type CryptoRuntime, type MaybePromise } from '../crypto/runtime.js';
 import { checkSealOptions, checkUnsealOptions, type SealOptions, type UnsealOptions } from './options.js';
 import { failure, judge, type UnsealResult } from './result.js';
 
@@ -23,8 +23,8 @@ export function signWith(runtime: CryptoRuntime, data: ReadonlyMap<string, strin
   const headerEnd = writeHeader(body, { kind: Kind.Signed, keyId, issuedAt: checked.issuedAt, expiresAt: checked.expiresAt });
   body.set(payload, headerEnd);
   const message = macInput(body.subarray(0, headerEnd), checked.context, payload);
-  return then(derivedKeys(runtime, checked.entry), (keys) =>
-    then(runtime.hmac(keys.sign, message), (tag) => {
+  return continueWith(derivedKeys(runtime, checked.entry), (keys) =>
+    continueWith(runtime.hmac(keys.sign, message), (tag) => {
       body.set(tag, headerEnd + payload.length);
       return encodeToken(runtime, body);
     }),
@@ -44,8 +44,8 @@ export function verifyWith(runtime: CryptoRuntime, token: string, options: Unsea
   const payload = parsed.rest.subarray(0, payloadEnd);
   const tag = parsed.rest.subarray(payloadEnd);
   const message = macInput(parsed.header, checked.context, payload);
-  return then(derivedKeys(runtime, entry), (keys) =>
-    then(runtime.hmacVerify(keys.sign, message, tag), (valid) =>
+  return continueWith(derivedKeys(runtime, entry), (keys) =>
+    continueWith(runtime.hmacVerify(keys.sign, message, tag), (valid) =>
       valid ? judge(parsed, decodeMap(payload, into), entry, checked) : failure('invalid'),
     ),
   );

@@ -3,13 +3,13 @@
  * runtimes share one implementation (WebCrypto's deriveBits and Node's hkdfSync
  * would be two). It runs once per key, never per token (keys.ts).
  */
-import { then, type CryptoRuntime, type HmacKey, type MaybePromise } from './runtime.js';
+import { continueWith, type CryptoRuntime, type HmacKey, type MaybePromise } from './runtime.js';
 
 const HASH_BYTES = 32;
 
 /** HKDF-Extract (RFC 5869 §2.2): PRK = HMAC(salt, IKM). An absent salt is HashLen zeros. */
 export function hkdfExtract(runtime: CryptoRuntime, salt: Uint8Array, ikm: Uint8Array): MaybePromise<Uint8Array> {
-  return then(runtime.importHmacKey(salt.length === 0 ? new Uint8Array(HASH_BYTES) : salt), (key) => runtime.hmac(key, ikm));
+  return continueWith(runtime.importHmacKey(salt.length === 0 ? new Uint8Array(HASH_BYTES) : salt), (key) => runtime.hmac(key, ikm));
 }
 
 /**
@@ -28,7 +28,7 @@ export function hkdfExpand(runtime: CryptoRuntime, prk: HmacKey, info: Uint8Arra
     input.set(previous, 0);
     input.set(info, previous.length);
     input[input.length - 1] = index;
-    return then(runtime.hmac(prk, input), (block) => {
+    return continueWith(runtime.hmac(prk, input), (block) => {
       okm.set(block.subarray(0, Math.min(HASH_BYTES, length - filled)), filled);
       return step(block, index + 1);
     });
@@ -38,7 +38,7 @@ export function hkdfExpand(runtime: CryptoRuntime, prk: HmacKey, info: Uint8Arra
 
 /** Full HKDF: Extract then Expand. Used by the tests against the Wycheproof vectors. */
 export function hkdf(runtime: CryptoRuntime, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): MaybePromise<Uint8Array> {
-  return then(hkdfExtract(runtime, salt, ikm), (prk) =>
-    then(runtime.importHmacKey(prk), (prkKey) => hkdfExpand(runtime, prkKey, info, length)),
+  return continueWith(hkdfExtract(runtime, salt, ikm), (prk) =>
+    continueWith(runtime.importHmacKey(prk), (prkKey) => hkdfExpand(runtime, prkKey, info, length)),
   );
 }

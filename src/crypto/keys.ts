@@ -12,7 +12,7 @@
 import type { KeyEntry } from '../format/keyring.js';
 import { utf8Encoder } from '../format/utf8.js';
 import { hkdfExpand, hkdfExtract } from './hkdf.js';
-import { then, whenSettled, type CryptoRuntime, type HmacKey, type MaybePromise } from './runtime.js';
+import { continueWith, whenSettled, type CryptoRuntime, type HmacKey, type MaybePromise } from './runtime.js';
 import { xaesKey, type XaesKey } from './xaes.js';
 
 const SALT = utf8Encoder.encode('sealed-session/v1');
@@ -45,12 +45,12 @@ export function derivedKeys(runtime: CryptoRuntime, entry: KeyEntry): MaybePromi
 }
 
 function derive(runtime: CryptoRuntime, secret: Uint8Array): MaybePromise<DerivedKeys> {
-  return then(hkdfExtract(runtime, SALT, secret), (prk) =>
-    then(runtime.importHmacKey(prk), (prkKey) =>
-      then(hkdfExpand(runtime, prkKey, SEAL_LABEL, 32), (sealBytes) =>
-        then(hkdfExpand(runtime, prkKey, SIGN_LABEL, 32), (signBytes) =>
-          then(xaesKey(runtime, sealBytes), (seal) =>
-            then(runtime.importHmacKey(signBytes), (sign): DerivedKeys => Object.freeze({ seal, sign })),
+  return continueWith(hkdfExtract(runtime, SALT, secret), (prk) =>
+    continueWith(runtime.importHmacKey(prk), (prkKey) =>
+      continueWith(hkdfExpand(runtime, prkKey, SEAL_LABEL, 32), (sealBytes) =>
+        continueWith(hkdfExpand(runtime, prkKey, SIGN_LABEL, 32), (signBytes) =>
+          continueWith(xaesKey(runtime, sealBytes), (seal) =>
+            continueWith(runtime.importHmacKey(signBytes), (sign): DerivedKeys => Object.freeze({ seal, sign })),
           ),
         ),
       ),

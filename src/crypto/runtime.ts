@@ -68,9 +68,10 @@ export function whenSettled<T>(pending: MaybePromise<T>, resolved: (value: T) =>
 /**
  * Runs `next` on a value that may or may not be a promise, without turning a
  * synchronous value into a promise: this is what lets the same composition serve
- * the synchronous Node API and the asynchronous WebCrypto one.
+ * the synchronous Node API and the asynchronous WebCrypto one. (Not named `then`: a module
+ * that exports `then` is itself a thenable, and `await import()` of it would call it.)
  */
-export function then<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+export function continueWith<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
   return isPromise(value) ? value.then(next) : next(value);
 }
 

@@ -21,7 +21,7 @@
  * Composed only of the runtime's AES-256 block function and AES-256-GCM.
  */
 import { NONCE_BYTES } from '../format/token.js';
-import { then, whenSettled, type AesBlockKey, type AesGcmKey, type CryptoRuntime, type MaybePromise } from './runtime.js';
+import { continueWith, whenSettled, type AesBlockKey, type AesGcmKey, type CryptoRuntime, type MaybePromise } from './runtime.js';
 
 const PREFIX_BYTES = 12;
 /** How many tokens one sealer shares a nonce prefix between before drawing a new one (see above). */
@@ -102,8 +102,8 @@ class Subkeys {
 
 /** Steps 1-2 of the spec, once per key: L = AES(K, 0^128); K1 = L << 1, XOR 0x87 when MSB(L) = 1 (SP 800-38B §6.1). */
 export function xaesKey(runtime: CryptoRuntime, key: Uint8Array, prefixUses = PREFIX_USES): MaybePromise<XaesKey> {
-  return then(runtime.importAesBlockKey(key), (block) =>
-    then(runtime.aesEncryptBlocks(block, new Uint8Array(16)), (l) => {
+  return continueWith(runtime.importAesBlockKey(key), (block) =>
+    continueWith(runtime.aesEncryptBlocks(block, new Uint8Array(16)), (l) => {
       const k1 = new Uint8Array(16);
       for (let i = 0; i < 15; i++) k1[i] = ((l[i]! << 1) | (l[i + 1]! >> 7)) & 0xff;
       k1[15] = ((l[15]! << 1) & 0xff) ^ (l[0]! & 0x80 ? 0x87 : 0);
@@ -172,7 +172,7 @@ function prefixId(nonce: Uint8Array): string {
 }
 
 function deriveSubkey(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array): MaybePromise<AesGcmKey> {
-  return then(xaesDeriveKey(runtime, key, nonce), (derived) => runtime.importAesGcmKey(derived));
+  return continueWith(xaesDeriveKey(runtime, key, nonce), (derived) => runtime.importAesGcmKey(derived));
 }
 
 /** XAES-256-GCM encryption: ciphertext followed by the 16-byte tag. The sealer's own prefixes are cached. */
@@ -180,7 +180,7 @@ export function xaesSeal(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array
   const id = prefixId(nonce);
   let subkey = key.subkeys.get(id);
   if (subkey === undefined) rememberOwn(key.subkeys, id, (subkey = deriveSubkey(runtime, key, nonce)));
-  return then(subkey, (gcmKey) => runtime.aesGcmEncrypt(gcmKey, nonce.subarray(PREFIX_BYTES, NONCE_BYTES), plaintext, aad));
+  return continueWith(subkey, (gcmKey) => runtime.aesGcmEncrypt(gcmKey, nonce.subarray(PREFIX_BYTES, NONCE_BYTES), plaintext, aad));
 }
 
 /** XAES-256-GCM decryption, or null when authentication fails. A prefix is cached only once a tag under it verified. */
@@ -188,9 +188,9 @@ export function xaesOpen(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array
   const id = prefixId(nonce);
   const iv = nonce.subarray(PREFIX_BYTES, NONCE_BYTES);
   const cached = key.subkeys.get(id);
-  if (cached !== undefined) return then(cached, (gcmKey) => runtime.aesGcmDecrypt(gcmKey, iv, sealed, aad));
-  return then(deriveSubkey(runtime, key, nonce), (gcmKey) =>
-    then(runtime.aesGcmDecrypt(gcmKey, iv, sealed, aad), (plaintext) => {
+  if (cached !== undefined) return continueWith(cached, (gcmKey) => runtime.aesGcmDecrypt(gcmKey, iv, sealed, aad));
+  return continueWith(deriveSubkey(runtime, key, nonce), (gcmKey) =>
+    continueWith(runtime.aesGcmDecrypt(gcmKey, iv, sealed, aad), (plaintext) => {
       if (plaintext !== null && key.subkeys.get(id) === undefined) key.subkeys.remember(id, gcmKey);
       return plaintext;
     }),

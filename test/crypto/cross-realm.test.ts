@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { createContext, runInContext } from 'node:vm';
 import * as node from '../../src/index.js';
 import * as web from '../../src/web.js';
-import { isPromise, then, whenSettled } from '../../src/crypto/runtime.js';
+import { isPromise, continueWith, whenSettled } from '../../src/crypto/runtime.js';
 import { webRuntime } from '../../src/crypto/web.js';
 import { xaesSeal, xaesKey, type XaesKey } from '../../src/crypto/xaes.js';
 import { SAMPLE_SESSION, SECRET_A, hex, toHex } from '../helpers.js';
@@ -68,9 +68,9 @@ describe('runtime.ts: promises of another realm are promises', () => {
     values.forEach((value, index) => assert.equal(isPromise(value as never), false, `values[${index}]`));
   });
 
-  test('then() waits for a foreign promise instead of handing it on as the value', async () => {
+  test('continueWith() waits for a foreign promise instead of handing it on as the value', async () => {
     const seen: unknown[] = [];
-    const result = then(ForeignPromise.resolve(foreignBytes('abc')), (bytes) => {
+    const result = continueWith(ForeignPromise.resolve(foreignBytes('abc')), (bytes) => {
       seen.push(bytes);
       return bytes.subarray(1).length;
     });
