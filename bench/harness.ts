@@ -107,9 +107,9 @@ export function check(condition: unknown, what: string): asserts condition {
  * operation, as a request sees it). Ratios between the results are stable because
  * all of them see the same machine state.
  */
-export async function timeAlternatingAsync(
-  subjects: ReadonlyArray<readonly [name: string, fn: () => Promise<unknown>]>,
-): Promise<Timing[]> {
+export async function timeAlternatingAsync<const S extends ReadonlyArray<readonly [name: string, fn: () => Promise<unknown>]>>(
+  subjects: S,
+): Promise<{ -readonly [K in keyof S]: Timing }> {
   const perBatch: number[] = [];
   for (const [, fn] of subjects) perBatch.push(await calibrateAsync(fn));
   const samples: number[][] = subjects.map(() => []);
@@ -122,7 +122,8 @@ export async function timeAlternatingAsync(
       samples[s]!.push(((performance.now() - start) * 1000) / n);
     }
   }
-  return subjects.map(([name], s) => ({ name, microseconds: median(samples[s]!), batches: samples[s]! }));
+  // One timing per subject, in order: a tuple of subjects gives a tuple of timings.
+  return subjects.map(([name], s) => ({ name, microseconds: median(samples[s]!), batches: samples[s]! })) as { -readonly [K in keyof S]: Timing };
 }
 
 async function calibrateAsync(fn: () => Promise<unknown>): Promise<number> {

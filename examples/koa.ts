@@ -12,11 +12,11 @@ export function createApp(options: SessionOptions) {
       case 'GET /session':
         break;
       case 'POST /login':
-        ctx.session.set('user', query.name);
+        ctx.session.set('user', query.name ?? '');
         ctx.session.regenerate(); // a new session after a privilege change: no fixation
         break;
       case 'POST /set':
-        ctx.session.set(query.key, query.value);
+        ctx.session.set(query.key ?? '', query.value ?? '');
         break;
       case 'POST /logout':
         ctx.session.clear(); // an emptied session expires the cookie

@@ -1,0 +1,69 @@
+/**
+ * The layers of src/, each importing only the ones below it (STYLE.md "What that means here", 2):
+ * format → crypto → core → session → stores → adapters. The entries at the top of src/ (index.ts,
+ * web.ts, sync.ts, …) bind a runtime and may import any layer; nothing imports an entry except
+ * through the package's own `#core` import, which only stores and adapters may use.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const src = fileURLToPath(new URL('../src/', import.meta.url));
+
+const LAYERS = ['format', 'crypto', 'core', 'session', 'stores', 'adapters'] as const;
+type Layer = (typeof LAYERS)[number];
+
+/** What a layer may import besides its own folder and the layers below it. */
+const OUTSIDE: Readonly<Record<Layer, RegExp>> = {
+  format: /^$/, // pure: no runtime, no platform module
+  crypto: /^node:(crypto|v8)$/, // node.ts is the one file on node:crypto (web.ts uses globalThis.crypto)
+  core: /^$/,
+  session: /^$/, // no HTTP, no framework, no runtime
+  stores: /^#core$/,
+  adapters: /^(#core|node:http|fastify|hono|koa)$/, // frameworks as types only (checked below)
+};
+
+/** The import and re-export specifiers of a file's code (comments hold examples, not code). */
+function importsOf(path: string): { specifier: string; typeOnly: boolean }[] {
+  const code = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  return [...code.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'/gm)].map((match) => ({
+    specifier: match[3]!,
+    typeOnly: match[1] === 'import' && match[2] !== undefined,
+  }));
+}
+
+test('src/ holds the entries and exactly the known layer folders', () => {
+  const folders = readdirSync(src).filter((entry) => statSync(src + entry).isDirectory());
+  assert.deepEqual(folders.sort(), [...LAYERS].sort());
+});
+
+for (const layer of LAYERS) {
+  test(`src/${layer} imports only itself, the layers below it and what it is allowed from outside`, () => {
+    const below = LAYERS.slice(0, LAYERS.indexOf(layer));
+    const files = readdirSync(src + layer).filter((file) => file.endsWith('.ts'));
+    assert.ok(files.length > 0);
+    for (const file of files) {
+      for (const { specifier, typeOnly } of importsOf(`${src}${layer}/${file}`)) {
+        const where = `src/${layer}/${file} imports ${specifier}`;
+        if (specifier.startsWith('./')) continue;
+        const up = /^\.\.\/(\w+)\//.exec(specifier);
+        if (up !== null) {
+          assert.ok((below as readonly string[]).includes(up[1]!), `${where}: a layer at or above ${layer}`);
+          continue;
+        }
+        assert.match(specifier, OUTSIDE[layer], where);
+        // A framework is never loaded by the library: adapters take its types only.
+        if (/^(fastify|hono|koa)$/.test(specifier)) assert.ok(typeOnly, `${where}: only \`import type\` from a framework`);
+      }
+    }
+  });
+}
+
+test('the session layer takes only types from the core: the cryptography arrives through the build entries', () => {
+  for (const file of readdirSync(src + 'session').filter((name) => name.endsWith('.ts'))) {
+    for (const { specifier, typeOnly } of importsOf(`${src}session/${file}`)) {
+      if (specifier.startsWith('../core/')) assert.ok(typeOnly, `src/session/${file} imports ${specifier} as a value`);
+    }
+  }
+});
