@@ -108,7 +108,11 @@ parseCase(`typical, 11 cookies (${TYPICAL.length} chars)`, TYPICAL);
 parseCase('100,000 ";"', SEMICOLONS);
 parseCase('100,000 ";" then a=b', SEMICOLONS_THEN_PAIR);
 parseCase('1 MB value', MB_HEADER);
-rows.push(['serializeSetCookie: all attributes', time(() => serializeSetCookie('__Secure-sid', SESSION, ALL_ATTRIBUTES).length), undefined]);
+rows.push([
+  'serializeSetCookie: all attributes',
+  time(() => serializeSetCookie('__Secure-sid', SESSION, ALL_ATTRIBUTES).length),
+  undefined,
+]);
 
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(`${'case'.padEnd(width)}  ${'µs/op'.padStart(10)}  ${'floor µs/op'.padStart(12)}  ratio`);

@@ -33,7 +33,9 @@ function floorUnseal(token: string): Map<string, string> {
   const bytes = Buffer.from(token, 'base64url');
   const decipher = createDecipheriv('aes-256-gcm', secret, bytes.subarray(0, 12), { authTagLength: 16 });
   decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-  const json = Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+  const json = Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString(
+    'utf8',
+  );
   return new Map(Object.entries(JSON.parse(json) as Record<string, string>));
 }
 
@@ -80,14 +82,30 @@ for (const [label, data] of cases) {
   check(checkedSigned.ok && same(data, checkedSigned.data), `${label}: verify round trip`);
   check(same(data, floorUnseal(floorSealed)) && same(data, floorVerify(floorSigned)), `${label}: floor round trips`);
 
-  const [sealFloor, sealTime] = timePairSync('floor: JSON + randomBytes(12) + GCM + base64url', () => floorSeal(data),
-    `sealSync (${sealed.length} chars; floor ${floorSealed.length})`, () => sealSync(data, { keys, context }));
-  const [unsealFloor, unsealTime] = timePairSync('floor: base64url + GCM decrypt + JSON.parse', () => floorUnseal(floorSealed),
-    'unsealSync', () => unsealSync(sealed, { keys, context }));
-  const [signFloor, signTime] = timePairSync('floor: JSON + HMAC + base64url', () => floorSign(data),
-    `signSync (${signed.length} chars)`, () => signSync(data, { keys, context }));
-  const [verifyFloor, verifyTime] = timePairSync('floor: base64url + HMAC + compare + JSON.parse', () => floorVerify(floorSigned),
-    'verifySync', () => verifySync(signed, { keys, context }));
+  const [sealFloor, sealTime] = timePairSync(
+    'floor: JSON + randomBytes(12) + GCM + base64url',
+    () => floorSeal(data),
+    `sealSync (${sealed.length} chars; floor ${floorSealed.length})`,
+    () => sealSync(data, { keys, context }),
+  );
+  const [unsealFloor, unsealTime] = timePairSync(
+    'floor: base64url + GCM decrypt + JSON.parse',
+    () => floorUnseal(floorSealed),
+    'unsealSync',
+    () => unsealSync(sealed, { keys, context }),
+  );
+  const [signFloor, signTime] = timePairSync(
+    'floor: JSON + HMAC + base64url',
+    () => floorSign(data),
+    `signSync (${signed.length} chars)`,
+    () => signSync(data, { keys, context }),
+  );
+  const [verifyFloor, verifyTime] = timePairSync(
+    'floor: base64url + HMAC + compare + JSON.parse',
+    () => floorVerify(floorSigned),
+    'verifySync',
+    () => verifySync(signed, { keys, context }),
+  );
   const isSample = data === SAMPLE_SESSION;
   report(`node:crypto, ${label}`, [
     { timing: sealFloor },
@@ -107,7 +125,14 @@ for (const [label, data] of cases) {
   const stranger = strangerTokens(data);
   const strangerOpened = unsealSync(stranger(), { keys, context });
   check(strangerOpened.ok && same(data, strangerOpened.data), `${label}: a token with an unseen prefix opens`);
-  const [unsealFloor, strangerTime] = timePairSync('floor: base64url + GCM decrypt + JSON.parse', () => floorUnseal(floorSealed),
-    'unsealSync, nonce prefix not cached', () => unsealSync(stranger(), { keys, context }));
-  report(`node:crypto, ${label}, tokens from other processes`, [{ timing: unsealFloor }, { timing: strangerTime, floor: unsealFloor }]);
+  const [unsealFloor, strangerTime] = timePairSync(
+    'floor: base64url + GCM decrypt + JSON.parse',
+    () => floorUnseal(floorSealed),
+    'unsealSync, nonce prefix not cached',
+    () => unsealSync(stranger(), { keys, context }),
+  );
+  report(`node:crypto, ${label}, tokens from other processes`, [
+    { timing: unsealFloor },
+    { timing: strangerTime, floor: unsealFloor },
+  ]);
 }

@@ -35,7 +35,12 @@ export async function timeAsync(name: string, fn: () => Promise<unknown>): Promi
  * Times a subject and its floor in alternating batches, so that both see the same
  * machine state (frequency scaling, other processes) and their ratio is stable.
  */
-export function timePairSync(floorName: string, floor: () => unknown, name: string, fn: () => unknown): [Timing, Timing] {
+export function timePairSync(
+  floorName: string,
+  floor: () => unknown,
+  name: string,
+  fn: () => unknown,
+): [Timing, Timing] {
   const floorPerBatch = calibrate(floor);
   const perBatch = calibrate(fn);
   const floorSamples: number[] = [];
@@ -72,7 +77,8 @@ function calibrate(fn: () => unknown): number {
 export function ratioTo(timing: Timing, floor: Timing): number {
   const subject = timing.batches;
   const base = floor.batches;
-  if (subject === undefined || base === undefined || subject.length !== base.length) return timing.microseconds / floor.microseconds;
+  if (subject === undefined || base === undefined || subject.length !== base.length)
+    return timing.microseconds / floor.microseconds;
   return median(subject.map((us, i) => us / base[i]!));
 }
 
@@ -107,9 +113,9 @@ export function check(condition: unknown, what: string): asserts condition {
  * operation, as a request sees it). Ratios between the results are stable because
  * all of them see the same machine state.
  */
-export async function timeAlternatingAsync<const S extends ReadonlyArray<readonly [name: string, fn: () => Promise<unknown>]>>(
-  subjects: S,
-): Promise<{ -readonly [K in keyof S]: Timing }> {
+export async function timeAlternatingAsync<
+  const S extends ReadonlyArray<readonly [name: string, fn: () => Promise<unknown>]>,
+>(subjects: S): Promise<{ -readonly [K in keyof S]: Timing }> {
   const perBatch: number[] = [];
   for (const [, fn] of subjects) perBatch.push(await calibrateAsync(fn));
   const samples: number[][] = subjects.map(() => []);
@@ -123,7 +129,9 @@ export async function timeAlternatingAsync<const S extends ReadonlyArray<readonl
     }
   }
   // One timing per subject, in order: a tuple of subjects gives a tuple of timings.
-  return subjects.map(([name], s) => ({ name, microseconds: median(samples[s]!), batches: samples[s]! })) as { -readonly [K in keyof S]: Timing };
+  return subjects.map(([name], s) => ({ name, microseconds: median(samples[s]!), batches: samples[s]! })) as {
+    -readonly [K in keyof S]: Timing;
+  };
 }
 
 async function calibrateAsync(fn: () => Promise<unknown>): Promise<number> {

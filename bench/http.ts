@@ -141,8 +141,22 @@ async function serve(framework: Framework, variant: string): Promise<void> {
     } else if (variant === 'express-session') {
       const expressSession = (await load('express-session')).default;
       // resave/saveUninitialized false: the settings its documentation recommends; a read stores nothing.
-      app.use(expressSession({ name: NAME, secret: PASSWORD, resave: false, saveUninitialized: false, store: new expressSession.MemoryStore() }));
-      app.get('/:kind', (req, res) => void res.send(answer(req.params.kind!, objectSession((req as unknown as { session: Record<string, unknown> }).session))));
+      app.use(
+        expressSession({
+          name: NAME,
+          secret: PASSWORD,
+          resave: false,
+          saveUninitialized: false,
+          store: new expressSession.MemoryStore(),
+        }),
+      );
+      app.get(
+        '/:kind',
+        (req, res) =>
+          void res.send(
+            answer(req.params.kind!, objectSession((req as unknown as { session: Record<string, unknown> }).session)),
+          ),
+      );
     } else {
       const { getIronSession, nodeCookies } = await load('iron-session');
       app.get('/:kind', async (req, res) => {
@@ -163,8 +177,14 @@ async function serve(framework: Framework, variant: string): Promise<void> {
     } else if (variant === 'bare') {
       app.get('/:kind', async () => '12345');
     } else {
-      await app.register((await load('@fastify/secure-session')).default, { key: Buffer.from(SECRET_32), cookieName: NAME, cookie: { path: '/' } });
-      app.get<{ Params: { kind: string } }>('/:kind', async (request) => answer(request.params.kind, (request as unknown as { session: SessionLike }).session));
+      await app.register((await load('@fastify/secure-session')).default, {
+        key: Buffer.from(SECRET_32),
+        cookieName: NAME,
+        cookie: { path: '/' },
+      });
+      app.get<{ Params: { kind: string } }>('/:kind', async (request) =>
+        answer(request.params.kind, (request as unknown as { session: SessionLike }).session),
+      );
     }
     await app.ready();
     listen = () => listenOn(app.server);
@@ -181,7 +201,13 @@ async function serve(framework: Framework, variant: string): Promise<void> {
     } else {
       const koaSession = (await load('koa-session')).default;
       app.use(koaSession({ key: NAME }, app));
-      app.use((ctx) => void (ctx.body = answer(kindOf(ctx.path), objectSession((ctx as unknown as { session: Record<string, unknown> }).session))));
+      app.use(
+        (ctx) =>
+          void (ctx.body = answer(
+            kindOf(ctx.path),
+            objectSession((ctx as unknown as { session: Record<string, unknown> }).session),
+          )),
+      );
     }
     listen = () => listenOn(createServer(app.callback()));
   } else {
@@ -237,8 +263,16 @@ interface Server {
 }
 
 async function startServer(framework: Framework, variant: string): Promise<Server> {
-  const execArgv = [...process.execArgv, ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${framework}-${variant.replace(/\W/g, '')}`])];
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--server', framework, variant], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const execArgv = [
+    ...process.execArgv,
+    ...(PROFILE_DIR === undefined
+      ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${framework}-${variant.replace(/\W/g, '')}`]),
+  ];
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--server', framework, variant], {
+    execArgv,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   let reply: { resolve: (message: ServerMessage) => void; reject: (error: Error) => void } | undefined;
   child.on('message', (message: ServerMessage) => reply?.resolve(message));
   child.on('exit', () => reply?.reject(new Error(`the ${framework} ${variant} server exited`)));
@@ -252,10 +286,11 @@ async function startServer(framework: Framework, variant: string): Promise<Serve
       child.send('cpu');
       return ((await message) as { cpu: number }).cpu;
     },
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.disconnect();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
   };
 }
 
@@ -297,7 +332,10 @@ async function crossCheck(server: Server, cookie: string): Promise<void> {
   const write = await get(server.port, '/write', cookie);
   // express-session keeps the data in its store: a write saves there, and the id cookie stays as it is.
   const sends = server.variant === 'express-session' ? 0 : 1;
-  check(write.status === 200 && write.body === '12345' && write.setCookies.length >= sends, `${server.variant}: /write sends a cookie`);
+  check(
+    write.status === 200 && write.body === '12345' && write.setCookies.length >= sends,
+    `${server.variant}: /write sends a cookie`,
+  );
 }
 
 interface Sample {
@@ -312,13 +350,26 @@ interface Sample {
 async function run(server: Server, kind: Kind, cookie: string, seconds: number): Promise<Sample> {
   const path = ROUTES[kind];
   const follow = kind === 'write, new cookie';
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...(follow ? ['-s', FOLLOW_SCRIPT] : ['-H', `Cookie: ${cookie}`]), `http://127.0.0.1:${server.port}${path}`];
+  const args = [
+    '-t1',
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    '--latency',
+    ...(follow ? ['-s', FOLLOW_SCRIPT] : ['-H', `Cookie: ${cookie}`]),
+    `http://127.0.0.1:${server.port}${path}`,
+  ];
   const before = await server.cpu();
-  const out = execFileSync('wrk', args, { encoding: 'utf8', env: { ...process.env, BENCH_COOKIE: cookie, BENCH_COOKIE_NAME: NAME } });
+  const out = execFileSync('wrk', args, {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_COOKIE: cookie, BENCH_COOKIE_NAME: NAME },
+  });
   const after = await server.cpu();
   const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  check(!/Non-2xx|Socket errors/.test(out) && requests > 0, `wrk ${server.variant} ${kind}: every response 2xx, no socket errors\n${out}`);
+  check(
+    !/Non-2xx|Socket errors/.test(out) && requests > 0,
+    `wrk ${server.variant} ${kind}: every response 2xx, no socket errors\n${out}`,
+  );
   return { cpu: (after - before) / requests, rate, p99ms: latencyMs(/99%\s+([\d.]+)(us|ms|s)\b/.exec(out)), requests };
 }
 
@@ -339,10 +390,16 @@ function range(values: readonly number[]): string {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_HTTP_ONLY?.split(',');
-  const frameworks = (Object.keys(FRAMEWORKS) as Framework[]).filter((name) => only === undefined || only.includes(name));
-  console.log(`wrk -t1 -c${CONNECTIONS} on 127.0.0.1, ${ROUNDS} interleaved rounds of ${ROUND_S} s per case; node ${process.version}; ` +
-    `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
-  console.log('server CPU µs/request: median of rounds; ratios: median of per-round ratios [range]; req/s and p99: medians\n');
+  const frameworks = (Object.keys(FRAMEWORKS) as Framework[]).filter(
+    (name) => only === undefined || only.includes(name),
+  );
+  console.log(
+    `wrk -t1 -c${CONNECTIONS} on 127.0.0.1, ${ROUNDS} interleaved rounds of ${ROUND_S} s per case; node ${process.version}; ` +
+      `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+  );
+  console.log(
+    'server CPU µs/request: median of rounds; ratios: median of per-round ratios [range]; req/s and p99: medians\n',
+  );
   for (const framework of frameworks) {
     const servers: Server[] = [];
     try {
@@ -354,7 +411,12 @@ async function main(): Promise<void> {
         cookies.set(server, cookie);
       }
       const cases = servers.flatMap((server) =>
-        server.variant === 'bare' ? [{ server, kind: 'read' as Kind }] : KINDS.filter((kind) => kind !== 'write, new cookie' || !NO_FOLLOW.has(server.variant)).map((kind) => ({ server, kind })),
+        server.variant === 'bare'
+          ? [{ server, kind: 'read' as Kind }]
+          : KINDS.filter((kind) => kind !== 'write, new cookie' || !NO_FOLLOW.has(server.variant)).map((kind) => ({
+              server,
+              kind,
+            })),
       );
       for (const { server, kind } of cases) await run(server, kind, cookies.get(server)!, 1); // warm-up: JIT, sockets
       const samples = new Map<string, Sample[]>();
@@ -376,17 +438,31 @@ function report(framework: Framework, samples: Map<string, Sample[]>): void {
   const peers = FRAMEWORKS[framework].filter((variant) => variant !== 'bare' && !variant.startsWith('ours'));
   const ourVariants = FRAMEWORKS[framework].filter((variant) => variant.startsWith('ours'));
   console.log(`${framework}`);
-  console.log(`  ${'variant'.padEnd(42)} ${'CPU µs/req'.padStart(10)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`);
+  console.log(
+    `  ${'variant'.padEnd(42)} ${'CPU µs/req'.padStart(10)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`,
+  );
   const line = (label: string, list: Sample[], extra: string) =>
-    console.log(`  ${label.padEnd(42)} ${median(list.map((s) => s.cpu)).toFixed(1).padStart(10)} ${median(list.map((s) => s.rate)).toFixed(0).padStart(8)} ` +
-      `${median(list.map((s) => s.p99ms)).toFixed(2).padStart(7)}   ${extra}`);
+    console.log(
+      `  ${label.padEnd(42)} ${median(list.map((s) => s.cpu))
+        .toFixed(1)
+        .padStart(10)} ${median(list.map((s) => s.rate))
+        .toFixed(0)
+        .padStart(8)} ` +
+        `${median(list.map((s) => s.p99ms))
+          .toFixed(2)
+          .padStart(7)}   ${extra}`,
+    );
   line('bare handler', bare, '');
   for (const kind of KINDS) {
     const kindPeers = peers.filter((peer) => samples.has(`${peer}/${kind}`));
     for (const variant of [...ourVariants, ...kindPeers]) {
       const list = samples.get(`${variant}/${kind}`)!;
       const overBare = list.map((s, round) => s.cpu / bare[round]!.cpu);
-      line(`${variant} ${kind}`, list, `${median(overBare).toFixed(2)}x [${range(overBare)}] (+${median(list.map((s, round) => s.cpu - bare[round]!.cpu)).toFixed(1)} µs)`);
+      line(
+        `${variant} ${kind}`,
+        list,
+        `${median(overBare).toFixed(2)}x [${range(overBare)}] (+${median(list.map((s, round) => s.cpu - bare[round]!.cpu)).toFixed(1)} µs)`,
+      );
     }
     for (const variant of ourVariants) {
       for (const peer of kindPeers) {
@@ -394,7 +470,9 @@ function report(framework: Framework, samples: Map<string, Sample[]>): void {
         const theirs = samples.get(`${peer}/${kind}`)!;
         const ratios = ours.map((s, round) => s.cpu / theirs[round]!.cpu);
         const rates = ours.map((s, round) => theirs[round]!.rate / s.rate);
-        console.log(`  => ${kind}: ${variant} / ${peer}: CPU ${median(ratios).toFixed(2)}x [${range(ratios)}], time per request by req/s ${median(rates).toFixed(2)}x [${range(rates)}]`);
+        console.log(
+          `  => ${kind}: ${variant} / ${peer}: CPU ${median(ratios).toFixed(2)}x [${range(ratios)}], time per request by req/s ${median(rates).toFixed(2)}x [${range(rates)}]`,
+        );
       }
     }
   }

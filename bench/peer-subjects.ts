@@ -34,11 +34,14 @@ export const REALISTIC_SESSION: ReadonlyMap<string, string> = new Map([
   ['oauthProvider', 'github'],
   ['oauthAccessToken', 'gho_16C7e42F292c6912E7710c838347Ae178B4a'],
   ['oauthExpiresAt', '1750003600'],
-  ['cart', JSON.stringify([
-    { sku: 'SKU-10442', qty: 2, price: 1999, title: 'Merino wool socks, charcoal' },
-    { sku: 'SKU-20817', qty: 1, price: 8900, title: 'Waterproof trail jacket, size M' },
-    { sku: 'SKU-33105', qty: 1, price: 2450, title: 'Stainless steel bottle, 750 ml' },
-  ])],
+  [
+    'cart',
+    JSON.stringify([
+      { sku: 'SKU-10442', qty: 2, price: 1999, title: 'Merino wool socks, charcoal' },
+      { sku: 'SKU-20817', qty: 1, price: 8900, title: 'Waterproof trail jacket, size M' },
+      { sku: 'SKU-33105', qty: 1, price: 2450, title: 'Stainless steel bottle, 750 ml' },
+    ]),
+  ],
   ['couponCode', 'SUMMER-2025-FREESHIP'],
   ['shippingCountry', 'DE'],
   ['flash', 'Your profile was updated. A confirmation email is on its way to alice.johnson@example.com.'],
@@ -53,7 +56,8 @@ export const SAMPLES = [
   ['realistic ~1 KB', REALISTIC_SESSION],
 ] as const;
 
-export const entryBytes = (data: ReadonlyMap<string, string>) => [...data].reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+export const entryBytes = (data: ReadonlyMap<string, string>) =>
+  [...data].reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 
 export interface Subject {
   readonly name: string;
@@ -117,13 +121,20 @@ export const subjects: Subject[] = [
     seal: async (_data, entries) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', floorKey, iv);
-      return Buffer.concat([iv, cipher.update(JSON.stringify(entries), 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64url');
+      return Buffer.concat([
+        iv,
+        cipher.update(JSON.stringify(entries), 'utf8'),
+        cipher.final(),
+        cipher.getAuthTag(),
+      ]).toString('base64url');
     },
     unseal: async (token) => {
       const bytes = Buffer.from(token, 'base64url');
       const decipher = createDecipheriv('aes-256-gcm', floorKey, bytes.subarray(0, 12));
       decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-      return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8')) as Entries;
+      return JSON.parse(
+        Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8'),
+      ) as Entries;
     },
   },
   {
@@ -145,12 +156,18 @@ export const subjects: Subject[] = [
     name: `${installed('iron-webcrypto')} seal/unseal`,
     options: 'defaults: ttl 0 (no expiry), Fe26.2 as above, on WebCrypto',
     seal: (_data, entries) => IronWebcrypto.seal(entries, { id: '1', secret: ironPassword }, IronWebcrypto.defaults),
-    unseal: async (token) => (await IronWebcrypto.unseal(token, { '1': ironPassword }, IronWebcrypto.defaults)) as Entries,
+    unseal: async (token) =>
+      (await IronWebcrypto.unseal(token, { '1': ironPassword }, IronWebcrypto.defaults)) as Entries,
   },
   {
     name: `${installed('jose')} EncryptJWT dir`,
     options: "alg 'dir', enc 'A256GCM', iat + exp 7 days; key imported once",
-    seal: (_data, entries) => new EncryptJWT(entries).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).setIssuedAt().setExpirationTime('7d').encrypt(joseDirKey),
+    seal: (_data, entries) =>
+      new EncryptJWT(entries)
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+        .setIssuedAt()
+        .setExpirationTime('7d')
+        .encrypt(joseDirKey),
     unseal: async (token) => {
       const { payload } = await jwtDecrypt(token, joseDirKey);
       delete payload.iat;
@@ -161,7 +178,12 @@ export const subjects: Subject[] = [
   {
     name: `${installed('jose')} EncryptJWT A256KW`,
     options: "alg 'A256KW', enc 'A256GCM', iat + exp 7 days; key imported once",
-    seal: (_data, entries) => new EncryptJWT(entries).setProtectedHeader({ alg: 'A256KW', enc: 'A256GCM' }).setIssuedAt().setExpirationTime('7d').encrypt(joseKwKey),
+    seal: (_data, entries) =>
+      new EncryptJWT(entries)
+        .setProtectedHeader({ alg: 'A256KW', enc: 'A256GCM' })
+        .setIssuedAt()
+        .setExpirationTime('7d')
+        .encrypt(joseKwKey),
     unseal: async (token) => {
       const { payload } = await jwtDecrypt(token, joseKwKey);
       delete payload.iat;
@@ -172,23 +194,29 @@ export const subjects: Subject[] = [
   {
     name: `${installed('jose')} CompactEncrypt dir`,
     options: "alg 'dir', enc 'A256GCM', JSON payload, no claims (no expiry); key imported once",
-    seal: (_data, entries) => new CompactEncrypt(encoder.encode(JSON.stringify(entries))).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(joseDirKey),
+    seal: (_data, entries) =>
+      new CompactEncrypt(encoder.encode(JSON.stringify(entries)))
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+        .encrypt(joseDirKey),
     unseal: async (token) => JSON.parse(decoder.decode((await compactDecrypt(token, joseDirKey)).plaintext)) as Entries,
   },
   {
     name: installed('@fastify/secure-session'),
-    options: 'encodeSecureSession/decodeSecureSession: sodium-native crypto_secretbox (XSalsa20-Poly1305), 32-byte key, expiry 1 day',
+    options:
+      'encodeSecureSession/decodeSecureSession: sodium-native crypto_secretbox (XSalsa20-Poly1305), 32-byte key, expiry 1 day',
     seal: async (_data, entries) => fastify.encodeSecureSession(fastify.createSecureSession({ ...entries })),
-    unseal: async (token) => fastify.decodeSecureSession(token)?.data() as Entries | undefined ?? null,
+    unseal: async (token) => (fastify.decodeSecureSession(token)?.data() as Entries | undefined) ?? null,
   },
 ];
 
-export function sameEntries(expected: ReadonlyMap<string, string>, actual: Entries | ReadonlyMap<string, string> | null): boolean {
+export function sameEntries(
+  expected: ReadonlyMap<string, string>,
+  actual: Entries | ReadonlyMap<string, string> | null,
+): boolean {
   if (actual === null) return false;
   const got = actual instanceof Map ? Object.fromEntries(actual) : (actual as Entries);
   return Object.keys(got).length === expected.size && [...expected].every(([k, v]) => got[k] === v);
 }
-
 
 /** Stops the Fastify instance that hosts @fastify/secure-session's sealing. */
 export async function closePeers(): Promise<void> {

@@ -71,17 +71,28 @@ async function measure(fns: ReadonlyArray<() => Promise<unknown>>): Promise<Meas
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 /** The median of the batch-by-batch ratios: each pair of batches ran within the same ~100 ms. */
-const ratio = (subject: Measured, base: Measured) => median(subject.cpuBatches.map((us, i) => us / base.cpuBatches[i]!));
+const ratio = (subject: Measured, base: Measured) =>
+  median(subject.cpuBatches.map((us, i) => us / base.cpuBatches[i]!));
 
-console.log(`Peers, same samples, same run. Node ${process.version} on ${process.platform}/${process.arch}, load average ${loadavg()[0]!.toFixed(1)} at the start.`);
-console.log('Token: characters of the value; cookie: characters after the library\'s own cookie encoding (encodeURIComponent).');
-console.log('CPU µs: CPU time of the whole process per operation (all threads); wall µs: elapsed time. Medians of 21 batches, each call awaited.');
-console.log('Ratios are to sealed-session seal/unseal (first row): size, and CPU µs (median of the batch-by-batch ratios).\n');
+console.log(
+  `Peers, same samples, same run. Node ${process.version} on ${process.platform}/${process.arch}, load average ${loadavg()[0]!.toFixed(1)} at the start.`,
+);
+console.log(
+  "Token: characters of the value; cookie: characters after the library's own cookie encoding (encodeURIComponent).",
+);
+console.log(
+  'CPU µs: CPU time of the whole process per operation (all threads); wall µs: elapsed time. Medians of 21 batches, each call awaited.',
+);
+console.log(
+  'Ratios are to sealed-session seal/unseal (first row): size, and CPU µs (median of the batch-by-batch ratios).\n',
+);
 for (const subject of subjects) console.log(`  ${pad(subject.name, 40)} ${subject.options}`);
 
 for (const [sampleName, data] of SAMPLES) {
   const entries = Object.fromEntries(data);
-  console.log(`\n=== sample: ${sampleName}: ${data.size} entries, ${entryBytes(data)} bytes of names and values, ${JSON.stringify(entries).length} characters as JSON ===`);
+  console.log(
+    `\n=== sample: ${sampleName}: ${data.size} entries, ${entryBytes(data)} bytes of names and values, ${JSON.stringify(entries).length} characters as JSON ===`,
+  );
 
   // Cross-check before timing: every subject's token opens to the sample, and a tampered one does not.
   const tokens = new Map<Subject, string>();
@@ -115,13 +126,29 @@ for (const [sampleName, data] of SAMPLES) {
       unsealT.wall.toFixed(1),
     ];
   });
-  const header = ['', 'token', 'cookie', 'size', 'seal CPU µs', 'ratio', 'seal wall µs', 'unseal CPU µs', 'ratio', 'unseal wall µs'];
+  const header = [
+    '',
+    'token',
+    'cookie',
+    'size',
+    'seal CPU µs',
+    'ratio',
+    'seal wall µs',
+    'unseal CPU µs',
+    'ratio',
+    'unseal wall µs',
+  ];
   if (markdown) {
-    console.log(`\n| ${['library (options above)', ...header.slice(1)].join(' | ')} |\n|${header.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`);
+    console.log(
+      `\n| ${['library (options above)', ...header.slice(1)].join(' | ')} |\n|${header.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`,
+    );
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   } else {
     const widths = [40, 6, 6, 6, 11, 6, 12, 13, 6, 14];
-    for (const row of [header, ...rows]) console.log(`  ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}`);
+    for (const row of [header, ...rows])
+      console.log(
+        `  ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}`,
+      );
   }
 }
 

@@ -45,6 +45,8 @@ for (const [id, us] of selfUs) {
 const percent = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
 console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled`);
 console.log('self time by place:');
-for (const [name, us] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${percent(us)}  ${name}`);
+for (const [name, us] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 12))
+  console.log(`  ${percent(us)}  ${name}`);
 console.log('hottest functions (self time):');
-for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 25))) console.log(`  ${percent(us)}  ${name}`);
+for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 25)))
+  console.log(`  ${percent(us)}  ${name}`);

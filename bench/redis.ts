@@ -73,18 +73,23 @@ async function serve(redisPort: number, secret: string): Promise<void> {
   });
 
   const app = express();
-  app.use(session({
-    store: new RedisStore({ client: theirs, prefix: 'bench-es:' }),
-    secret,
-    resave: false,
-    saveUninitialized: false,
-    cookie: { secure: false, maxAge: 86_400_000 },
-  }));
+  app.use(
+    session({
+      store: new RedisStore({ client: theirs, prefix: 'bench-es:' }),
+      secret,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { secure: false, maxAge: 86_400_000 },
+    }),
+  );
   app.get('/es/login', (req, res) => {
     (req.session as unknown as Record<string, unknown>).userId = 'alice';
     res.end('alice');
   });
-  app.get('/es/read', (req, res) => void res.end(String((req.session as unknown as Record<string, unknown>).userId ?? 'anonymous')));
+  app.get(
+    '/es/read',
+    (req, res) => void res.end(String((req.session as unknown as Record<string, unknown>).userId ?? 'anonymous')),
+  );
   app.get('/es/write', (req, res) => {
     const data = req.session as unknown as Record<string, unknown>;
     data.lastSeen = Date.now();
@@ -98,7 +103,9 @@ async function serve(redisPort: number, secret: string): Promise<void> {
     const { user, system } = process.cpuUsage();
     process.send!({ cpu: user + system } satisfies ServerMessage);
   });
-  process.send!({ ports: { plain: (plain.address() as AddressInfo).port, express: (other.address() as AddressInfo).port } } satisfies ServerMessage);
+  process.send!({
+    ports: { plain: (plain.address() as AddressInfo).port, express: (other.address() as AddressInfo).port },
+  } satisfies ServerMessage);
   process.on('disconnect', () => {
     plain.close();
     other.close();
@@ -124,23 +131,41 @@ function redisCpu(pid: number): number {
 async function main(): Promise<void> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sealed-session-bench-redis-'));
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
   await waitForRedis(port);
-  const child = fork(fileURLToPath(import.meta.url), ['--server'], { execArgv: process.execArgv, env: { ...process.env, BENCH_REDIS_PORT: String(port), BENCH_KEY: generateKey() } });
+  const child = fork(fileURLToPath(import.meta.url), ['--server'], {
+    execArgv: process.execArgv,
+    env: { ...process.env, BENCH_REDIS_PORT: String(port), BENCH_KEY: generateKey() },
+  });
   const messages: ServerMessage[] = [];
   let waiting: ((message: ServerMessage) => void) | undefined;
   child.on('message', (message: ServerMessage) => (waiting !== undefined ? waiting(message) : messages.push(message)));
-  const nextMessage = () => (messages.length > 0 ? Promise.resolve(messages.shift()!) : new Promise<ServerMessage>((resolve) => (waiting = (m) => ((waiting = undefined), resolve(m)))));
+  const nextMessage = () =>
+    messages.length > 0
+      ? Promise.resolve(messages.shift()!)
+      : new Promise<ServerMessage>((resolve) => (waiting = (m) => ((waiting = undefined), resolve(m))));
   try {
     const { ports } = (await nextMessage()) as { ports: { plain: number; express: number } };
-    const base = { ss: `http://127.0.0.1:${ports.plain}`, es: `http://127.0.0.1:${ports.express}`, floor: `http://127.0.0.1:${ports.plain}` };
+    const base = {
+      ss: `http://127.0.0.1:${ports.plain}`,
+      es: `http://127.0.0.1:${ports.express}`,
+      floor: `http://127.0.0.1:${ports.plain}`,
+    };
     // Sign in once per store; every request of the load then carries that user's session cookie.
     const cookieOf = async (url: string) => {
       const response = await fetch(url);
       check((await response.text()) === 'alice', `login at ${url}`);
       return response.headers.getSetCookie()[0]!.split(';', 1)[0]!;
     };
-    const cookies = { ss: await cookieOf(`${base.ss}/ss/login`), es: await cookieOf(`${base.es}/es/login`), floor: 'x=1' };
+    const cookies = {
+      ss: await cookieOf(`${base.ss}/ss/login`),
+      es: await cookieOf(`${base.es}/es/login`),
+      floor: 'x=1',
+    };
     const target = (name: Case) => {
       const family = name === 'floor' ? 'floor' : (name.slice(0, 2) as 'ss' | 'es');
       return { url: base[family] + CASES.find(([c]) => c === name)![1], cookie: cookies[family] };
@@ -155,17 +180,26 @@ async function main(): Promise<void> {
       child.send('cpu');
       return ((await nextMessage()) as { cpu: number }).cpu;
     };
-    const results = new Map<Case, { app: number[]; redis: number[]; rate: number[] }>(CASES.map(([name]) => [name, { app: [], redis: [], rate: [] }]));
+    const results = new Map<Case, { app: number[]; redis: number[]; rate: number[] }>(
+      CASES.map(([name]) => [name, { app: [], redis: [], rate: [] }]),
+    );
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name] of CASES) {
         const { url, cookie } = target(name);
         const appBefore = await cpu();
         const redisBefore = redisCpu(redis.pid!);
-        const { stdout } = await promisify(execFile)('wrk', ['-t1', '-c16', `-d${SECONDS}s`, '-H', `Cookie: ${cookie}`, url], { timeout: 60_000 });
+        const { stdout } = await promisify(execFile)(
+          'wrk',
+          ['-t1', '-c16', `-d${SECONDS}s`, '-H', `Cookie: ${cookie}`, url],
+          { timeout: 60_000 },
+        );
         const appUsed = (await cpu()) - appBefore;
         const redisUsed = redisCpu(redis.pid!) - redisBefore;
         const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
-        check(requests > 0 && !/Non-2xx or 3xx responses|Socket errors/.test(stdout), `${name}: wrk reported errors:\n${stdout}`);
+        check(
+          requests > 0 && !/Non-2xx or 3xx responses|Socket errors/.test(stdout),
+          `${name}: wrk reported errors:\n${stdout}`,
+        );
         const entry = results.get(name)!;
         entry.app.push(appUsed / requests);
         entry.redis.push(redisUsed / requests);
@@ -173,17 +207,27 @@ async function main(): Promise<void> {
       }
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-    const figure = (name: Case) => ({ app: median(results.get(name)!.app), redis: median(results.get(name)!.redis), rate: median(results.get(name)!.rate) });
-    console.log(`\nSessions on Redis: server CPU per request under wrk (16 connections, ${ROUNDS} x ${SECONDS} s per case, medians)`);
+    const figure = (name: Case) => ({
+      app: median(results.get(name)!.app),
+      redis: median(results.get(name)!.redis),
+      rate: median(results.get(name)!.rate),
+    });
+    console.log(
+      `\nSessions on Redis: server CPU per request under wrk (16 connections, ${ROUNDS} x ${SECONDS} s per case, medians)`,
+    );
     const floor = figure('floor');
     for (const [name, , label] of CASES) {
       const { app, redis: redisUs, rate } = figure(name);
-      console.log(`  ${label.padEnd(46)} app ${app.toFixed(1).padStart(6)} µs/req (${(app / floor.app).toFixed(2)}x floor)   redis-server ${redisUs.toFixed(1).padStart(5)} µs/req   ${rate.toFixed(0).padStart(6)} req/s`);
+      console.log(
+        `  ${label.padEnd(46)} app ${app.toFixed(1).padStart(6)} µs/req (${(app / floor.app).toFixed(2)}x floor)   redis-server ${redisUs.toFixed(1).padStart(5)} µs/req   ${rate.toFixed(0).padStart(6)} req/s`,
+      );
     }
     for (const kind of ['read', 'write'] as const) {
       const ours = figure(`ss-${kind}`);
       const theirs = figure(`es-${kind}`);
-      console.log(`  ${kind.padEnd(5)}: redisStore uses ${(ours.app / theirs.app).toFixed(2)}x the app CPU of express-session + connect-redis, ${(ours.redis / theirs.redis).toFixed(2)}x the redis-server CPU`);
+      console.log(
+        `  ${kind.padEnd(5)}: redisStore uses ${(ours.app / theirs.app).toFixed(2)}x the app CPU of express-session + connect-redis, ${(ours.redis / theirs.redis).toFixed(2)}x the redis-server CPU`,
+      );
     }
   } finally {
     child.disconnect();

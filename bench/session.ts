@@ -20,14 +20,26 @@ const TARGET = 1.2;
 const NAME = '__Host-session';
 
 /** Floor and subject in alternating batches (bench/harness.ts); returns both and their ratio. */
-async function timePairAsync(floorName: string, floor: () => Promise<unknown>, name: string, fn: () => Promise<unknown>): Promise<[Timing, Timing, number]> {
-  const [floorTiming, timing] = await timeAlternatingAsync([[floorName, floor], [name, fn]]);
+async function timePairAsync(
+  floorName: string,
+  floor: () => Promise<unknown>,
+  name: string,
+  fn: () => Promise<unknown>,
+): Promise<[Timing, Timing, number]> {
+  const [floorTiming, timing] = await timeAlternatingAsync([
+    [floorName, floor],
+    [name, fn],
+  ]);
   return [floorTiming!, timing!, ratioTo(timing!, floorTiming!)];
 }
 
-const same = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+const same = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) =>
+  a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
-for (const [build, api] of [['node:crypto', node], ['WebCrypto', web]] as const) {
+for (const [build, api] of [
+  ['node:crypto', node],
+  ['WebCrypto', web],
+] as const) {
   const keys = api.createKeyring(api.generateKey());
   const config = api.defineSession({ name: NAME, keys });
   const token = await api.seal(SAMPLE_SESSION, { keys, context: NAME });
@@ -67,8 +79,12 @@ for (const [build, api] of [['node:crypto', node], ['WebCrypto', web]] as const)
   check((await coreRead()).ok, `${build}: the floor opens the token`);
 
   // Tokens the cache cannot all hold, read in turn: every read misses and opens its token.
-  const rotating = await Promise.all(Array.from({ length: 2048 }, () => api.seal(SAMPLE_SESSION, { keys, context: NAME })));
-  const rotatingHeaders = rotating.map((each) => [...unrelated.slice(0, 5), `${NAME}=${each}`, ...unrelated.slice(5)].join('; '));
+  const rotating = await Promise.all(
+    Array.from({ length: 2048 }, () => api.seal(SAMPLE_SESSION, { keys, context: NAME })),
+  );
+  const rotatingHeaders = rotating.map((each) =>
+    [...unrelated.slice(0, 5), `${NAME}=${each}`, ...unrelated.slice(5)].join('; '),
+  );
   let turn = 0;
   const readOnlyMiss = async () => {
     const state = await api.readSession(rotatingHeaders[turn++ & 2047], config);
@@ -77,11 +93,29 @@ for (const [build, api] of [['node:crypto', node], ['WebCrypto', web]] as const)
   };
   let floorTurn = 0;
   const coreReadMiss = () => api.unseal(rotating[floorTurn++ & 2047]!, { keys, context: NAME });
-  check(same((await api.readSession(rotatingHeaders[5], config)).session, SAMPLE_SESSION), `${build}: every rotating token opens`);
+  check(
+    same((await api.readSession(rotatingHeaders[5], config)).session, SAMPLE_SESSION),
+    `${build}: every rotating token opens`,
+  );
 
-  const [missFloor, missTime, missRatio] = await timePairAsync('core: unseal, 2048 tokens in turn', coreReadMiss, 'readSession + commitSession, not cached', readOnlyMiss);
-  const [readFloor, readTime, readRatio] = await timePairAsync('core: unseal', coreRead, 'readSession + commitSession (read-only)', readOnly);
-  const [writeFloor, writeTime, writeRatio] = await timePairAsync('core: unseal + seal', coreReadWrite, 'readSession + set + commitSession', readWrite);
+  const [missFloor, missTime, missRatio] = await timePairAsync(
+    'core: unseal, 2048 tokens in turn',
+    coreReadMiss,
+    'readSession + commitSession, not cached',
+    readOnlyMiss,
+  );
+  const [readFloor, readTime, readRatio] = await timePairAsync(
+    'core: unseal',
+    coreRead,
+    'readSession + commitSession (read-only)',
+    readOnly,
+  );
+  const [writeFloor, writeTime, writeRatio] = await timePairAsync(
+    'core: unseal + seal',
+    coreReadWrite,
+    'readSession + set + commitSession',
+    readWrite,
+  );
   report(`${build}, 5-entry session (${token.length} chars) among 10 other cookies (header ${header.length} chars)`, [
     { timing: readFloor },
     { timing: readTime, floor: readFloor, target: TARGET },
@@ -90,10 +124,16 @@ for (const [build, api] of [['node:crypto', node], ['WebCrypto', web]] as const)
     { timing: missFloor },
     { timing: missTime, floor: missFloor, target: TARGET },
   ]);
-  for (const [label, ratio, subject, floor] of [['read-only', readRatio, readTime, readFloor], ['read+write', writeRatio, writeTime, writeFloor], ['read, miss', missRatio, missTime, missFloor]] as const) {
+  for (const [label, ratio, subject, floor] of [
+    ['read-only', readRatio, readTime, readFloor],
+    ['read+write', writeRatio, writeTime, writeFloor],
+    ['read, miss', missRatio, missTime, missFloor],
+  ] as const) {
     const added = subject.microseconds - floor.microseconds;
-    console.log(`  ${label.padEnd(10)} layer overhead: ratio ${ratio.toFixed(2)}x (${added >= 0 ? '+' : ''}${added.toFixed(2)} µs/op)` +
-      ` (target <= ${TARGET.toFixed(1)}x: ${ratio <= TARGET ? 'met' : 'NOT met'})`);
+    console.log(
+      `  ${label.padEnd(10)} layer overhead: ratio ${ratio.toFixed(2)}x (${added >= 0 ? '+' : ''}${added.toFixed(2)} µs/op)` +
+        ` (target <= ${TARGET.toFixed(1)}x: ${ratio <= TARGET ? 'met' : 'NOT met'})`,
+    );
   }
 }
 
@@ -113,7 +153,10 @@ for (const [build, api] of [['node:crypto', node], ['WebCrypto', web]] as const)
     state.session.set('lastSeen', '1735689600');
     return node.commitSession(state, config);
   };
-  check((await readOnly()).length === 0 && (await readWrite()).length === 1, 'fixed store: read-only sends nothing, a write one cookie');
+  check(
+    (await readOnly()).length === 0 && (await readWrite()).length === 1,
+    'fixed store: read-only sends nothing, a write one cookie',
+  );
   report('the session layer alone (a store returning a fixed result, no cryptography)', [
     { timing: await timeAsync('readSession + commitSession (read-only)', readOnly) },
     { timing: await timeAsync('readSession + set + commitSession', readWrite) },

@@ -30,10 +30,19 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const rawKey = crypto.getRandomValues(new Uint8Array(32));
 const gcmKey = await crypto.subtle.importKey('raw', rawKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
-const hmacKey = await crypto.subtle.importKey('raw', rawKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+const hmacKey = await crypto.subtle.importKey('raw', rawKey, { name: 'HMAC', hash: 'SHA-256' }, false, [
+  'sign',
+  'verify',
+]);
 
-interface FloorSealed { readonly iv: Uint8Array<ArrayBuffer>; readonly ciphertext: ArrayBuffer }
-interface FloorSigned { readonly json: Uint8Array<ArrayBuffer>; readonly mac: ArrayBuffer }
+interface FloorSealed {
+  readonly iv: Uint8Array<ArrayBuffer>;
+  readonly ciphertext: ArrayBuffer;
+}
+interface FloorSigned {
+  readonly json: Uint8Array<ArrayBuffer>;
+  readonly mac: ArrayBuffer;
+}
 
 async function floorSeal(data: ReadonlyMap<string, string>): Promise<FloorSealed> {
   const json = encoder.encode(JSON.stringify(Object.fromEntries(data)));
@@ -73,7 +82,18 @@ function same(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string> | n
   return b !== null && b !== false && a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
-const SUBTLE_METHODS = ['encrypt', 'decrypt', 'sign', 'verify', 'importKey', 'deriveKey', 'deriveBits', 'digest', 'wrapKey', 'unwrapKey'] as const;
+const SUBTLE_METHODS = [
+  'encrypt',
+  'decrypt',
+  'sign',
+  'verify',
+  'importKey',
+  'deriveKey',
+  'deriveBits',
+  'digest',
+  'wrapKey',
+  'unwrapKey',
+] as const;
 
 /** The WebCrypto calls one run of `fn` makes, by method (e.g. "encrypt 3, importKey 1"). */
 async function subtleCalls(fn: () => Promise<unknown>): Promise<string> {
@@ -91,7 +111,10 @@ async function subtleCalls(fn: () => Promise<unknown>): Promise<string> {
   } finally {
     for (const method of SUBTLE_METHODS) delete subtle[method];
   }
-  check(SUBTLE_METHODS.every((method) => !Object.hasOwn(subtle, method)), 'subtle methods restored');
+  check(
+    SUBTLE_METHODS.every((method) => !Object.hasOwn(subtle, method)),
+    'subtle methods restored',
+  );
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   return `${total} (${[...counts].map(([method, n]) => `${method} ${n}`).join(', ')})`;
 }
@@ -116,10 +139,14 @@ for (const [label, data] of cases) {
   const byNode = await nodeBuild.unseal(sealed, { keys, context });
   check(byNode.ok && same(data, byNode.data), `${label}: the Node build opens the WebCrypto token`);
   check(
-    (await nodeBuild.sign(data, { keys, context, now: opened.issuedAt })) === (await sign(data, { keys, context, now: opened.issuedAt })),
+    (await nodeBuild.sign(data, { keys, context, now: opened.issuedAt })) ===
+      (await sign(data, { keys, context, now: opened.issuedAt })),
     `${label}: both builds sign identically`,
   );
-  check(same(data, await floorUnseal(floorSealed)) && same(data, await floorVerify(floorSigned)), `${label}: floor round trips`);
+  check(
+    same(data, await floorUnseal(floorSealed)) && same(data, await floorVerify(floorSigned)),
+    `${label}: floor round trips`,
+  );
 
   // Keys are derived and cached by now, so these are the calls of one token.
   calls.push(
@@ -169,7 +196,10 @@ for (const [label, data] of cases) {
     ['floor: subtle.decrypt + JSON.parse', () => floorUnseal(floorSealed)],
     ['unseal, nonce prefix not cached', () => unseal(stranger(), { keys, context })],
   ]);
-  report(`WebCrypto build, ${label}, tokens from other processes`, [{ timing: unsealFloor! }, { timing: strangerTime!, floor: unsealFloor! }]);
+  report(`WebCrypto build, ${label}, tokens from other processes`, [
+    { timing: unsealFloor! },
+    { timing: strangerTime!, floor: unsealFloor! },
+  ]);
 }
 
 console.log('\nWebCrypto calls per operation (keys already derived and cached):');

@@ -23,7 +23,13 @@ export interface PageView {
   readonly devKey: boolean;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = Object.freeze({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' });
+const ESCAPES: Readonly<Record<string, string>> = Object.freeze({
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+});
 
 /** Escapes text for HTML content and quoted attribute values (OWASP XSS Prevention, rule #1 and #2). */
 export function escapeHtml(text: string): string {
@@ -39,7 +45,9 @@ export function renderPage(view: PageView): string {
       ? 'none yet: this response sets the first one'
       : `${cookie.bytes} bytes in ${cookie.count} cookie${cookie.count === 1 ? '' : 's'}` +
         (view.isNew ? ' that did not open (tampered, expired or sealed with an unknown key): a new session' : '');
-  const rows = view.entries.map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
+  const rows = view.entries
+    .map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join('');
   const account =
     view.user === undefined
       ? `<form method="post" action="/login"><label>Name <input name="name" required maxlength="64" autofocus></label> <button>Sign in</button></form>`

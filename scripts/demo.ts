@@ -51,41 +51,61 @@ export interface RunningDemo {
  * ```
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
-  const { port = 3000, keyFile = DEFAULT_KEY_FILE, sessionKey = process.env.SESSION_KEY, log = console.log, warn = console.warn } = options;
+  const {
+    port = 3000,
+    keyFile = DEFAULT_KEY_FILE,
+    sessionKey = process.env.SESSION_KEY,
+    log = console.log,
+    warn = console.warn,
+  } = options;
   const devKey = !sessionKey;
   const keys = devKey ? developmentKeys(keyFile, warn) : createKeyring(sessionKey);
 
-  const listener = withSession(async (req, res, session) => {
-    const route = `${req.method} ${new URL(req.url!, 'http://localhost').pathname}`;
-    if (route === 'GET /') {
-      const visits = Number(session.get('visits') ?? 0) + 1;
-      session.set('visits', String(visits));
-      const { isNew, keyId, issuedAt, expiresAt } = session;
-      const cookie = sessionCookieSize(req.headers.cookie);
-      const page = renderPage({ visits, user: session.get('user'), entries: [...session], cookie, isNew, keyId, issuedAt, expiresAt, currentKeyId: keys.currentKeyId, devKey });
-      send(res, 200, 'text/html', page);
-    } else if (route === 'POST /login') {
-      const name = (await readForm(req))?.get('name')?.trim().slice(0, 64);
-      if (name === undefined) return send(res, 413, 'text/plain', 'Form too large');
-      if (name !== '') {
-        session.set('user', name);
-        session.regenerate(); // a fresh token at sign-in (session fixation)
+  const listener = withSession(
+    async (req, res, session) => {
+      const route = `${req.method} ${new URL(req.url!, 'http://localhost').pathname}`;
+      if (route === 'GET /') {
+        const visits = Number(session.get('visits') ?? 0) + 1;
+        session.set('visits', String(visits));
+        const { isNew, keyId, issuedAt, expiresAt } = session;
+        const cookie = sessionCookieSize(req.headers.cookie);
+        const page = renderPage({
+          visits,
+          user: session.get('user'),
+          entries: [...session],
+          cookie,
+          isNew,
+          keyId,
+          issuedAt,
+          expiresAt,
+          currentKeyId: keys.currentKeyId,
+          devKey,
+        });
+        send(res, 200, 'text/html', page);
+      } else if (route === 'POST /login') {
+        const name = (await readForm(req))?.get('name')?.trim().slice(0, 64);
+        if (name === undefined) return send(res, 413, 'text/plain', 'Form too large');
+        if (name !== '') {
+          session.set('user', name);
+          session.regenerate(); // a fresh token at sign-in (session fixation)
+        }
+        seeOther(res);
+      } else if (route === 'POST /logout') {
+        session.destroy(); // expires the cookie
+        seeOther(res);
+      } else {
+        send(res, 404, 'text/plain', 'Not found');
       }
-      seeOther(res);
-    } else if (route === 'POST /logout') {
-      session.destroy(); // expires the cookie
-      seeOther(res);
-    } else {
-      send(res, 404, 'text/plain', 'Not found');
-    }
-  }, {
-    name: COOKIE,
-    keys,
-    ttl: 60 * 60, // an hour: the page shows the expiry, and rolling (the default, at half) renews it
-    // Plain HTTP on localhost: not every browser sends a `Secure` cookie there. Keep the default
-    // (`secure: true`) behind HTTPS; SameSite=Lax (the default) keeps other sites' forms from posting here.
-    cookie: { secure: false },
-  });
+    },
+    {
+      name: COOKIE,
+      keys,
+      ttl: 60 * 60, // an hour: the page shows the expiry, and rolling (the default, at half) renews it
+      // Plain HTTP on localhost: not every browser sends a `Secure` cookie there. Keep the default
+      // (`secure: true`) behind HTTPS; SameSite=Lax (the default) keeps other sites' forms from posting here.
+      cookie: { secure: false },
+    },
+  );
 
   const server = createServer(listener).listen(port, '127.0.0.1');
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
@@ -95,10 +115,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   return {
     url,
     port: actual,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -128,11 +149,16 @@ function developmentKeys(keyFile: string, warn: (line: string) => void): Keyring
 
 /** The size of the session cookie(s) the browser sent, for display only: the adapter reads them itself. */
 function sessionCookieSize(header: string | undefined): { bytes: number; count: number } | undefined {
-  const pairs = (header ?? '').split(';').map((pair) => pair.trim()).filter((pair) => {
-    const name = pair.slice(0, pair.indexOf('='));
-    return name === COOKIE || CHUNK.test(name);
-  });
-  return pairs.length === 0 ? undefined : { bytes: pairs.reduce((sum, pair) => sum + pair.length, 0), count: pairs.length };
+  const pairs = (header ?? '')
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => {
+      const name = pair.slice(0, pair.indexOf('='));
+      return name === COOKIE || CHUNK.test(name);
+    });
+  return pairs.length === 0
+    ? undefined
+    : { bytes: pairs.reduce((sum, pair) => sum + pair.length, 0), count: pairs.length };
 }
 
 /** An `application/x-www-form-urlencoded` body; undefined when it is over MAX_FORM_BYTES. */
@@ -149,7 +175,8 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.writeHead(status, {
     'content-type': `${type}; charset=utf-8`,
     // No script and no third party: the page needs neither (defence in depth against injection).
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
   });
   res.end(body);
@@ -164,7 +191,8 @@ function portFromCommandLine(): number {
   const { values } = parseArgs({ options: { port: { type: 'string' } } });
   const text = values.port ?? process.env.PORT ?? '3000';
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new RangeError(`--port or PORT: expected a port number from 0 to 65535, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new RangeError(`--port or PORT: expected a port number from 0 to 65535, got ${JSON.stringify(text)}`);
   return port;
 }
 
@@ -174,7 +202,11 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     await startDemo({ port: portFromCommandLine() });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    console.error(code === 'EADDRINUSE' ? 'That port is in use: try PORT=3001 npm start' : String(error instanceof Error ? error.message : error));
+    console.error(
+      code === 'EADDRINUSE'
+        ? 'That port is in use: try PORT=3001 npm start'
+        : String(error instanceof Error ? error.message : error),
+    );
     process.exitCode = 1;
   }
 }

@@ -13,7 +13,16 @@ import { parseArgs } from 'node:util';
 import { nodeRuntime } from './crypto/node.js';
 import { DEFAULT_KEY_ID, KEY_ID, MIN_SECRET_BYTES } from './format/keyring.js';
 import { Kind, parseToken } from './format/token.js';
-import { createKeyring, generateKey, unseal, verify, type KeyInput, type Keyring, type UnsealFailureReason, type UnsealResult } from './index.js';
+import {
+  createKeyring,
+  generateKey,
+  unseal,
+  verify,
+  type KeyInput,
+  type Keyring,
+  type UnsealFailureReason,
+  type UnsealResult,
+} from './index.js';
 
 /** Where the command reads and writes: `process` when run, plain objects in tests. */
 export interface CliIo {
@@ -91,7 +100,11 @@ class UsageError extends Error {}
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({ args: joinOptionValues(argv), options: OPTIONS, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: joinOptionValues(argv),
+      options: OPTIONS,
+      allowPositionals: true,
+    });
     if (values.help) return print(io, USAGE, EXIT.ok);
     if (values.version) return print(io, `${version()}\n`, EXIT.ok);
     const [command, ...rest] = positionals;
@@ -100,17 +113,28 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT.usage;
     }
     if (command === 'keygen') {
-      if (rest.length > 0 || values.key || values['key-file'] !== undefined || values.context !== undefined || values.json) {
+      if (
+        rest.length > 0 ||
+        values.key ||
+        values['key-file'] !== undefined ||
+        values.context !== undefined ||
+        values.json
+      ) {
         throw new UsageError('keygen takes no arguments');
       }
-      io.stderr.write('A new 256-bit key. Keep it secret: put the line below in your environment file, never in git.\n');
+      io.stderr.write(
+        'A new 256-bit key. Keep it secret: put the line below in your environment file, never in git.\n',
+      );
       return print(io, `SESSION_KEY=${generateKey()}\n`, EXIT.ok);
     }
     // Never echo an unknown command or argument: it may be a token or a secret typed in the wrong place.
     if (command !== 'inspect') throw new UsageError('expected the command keygen or inspect');
     if (rest.length !== 1) throw new UsageError('inspect takes one token, or - to read it from stdin');
     const keyFile = values['key-file'];
-    if (keyFile === '-' && rest[0] === '-') throw new UsageError('stdin can hold the token or the keys, not both: give the token as an argument or the keys in a file');
+    if (keyFile === '-' && rest[0] === '-')
+      throw new UsageError(
+        'stdin can hold the token or the keys, not both: give the token as an argument or the keys in a file',
+      );
     const keys = keyring(keyFile === undefined ? values.key : await readKeyFile(io, keyFile, values.key), io.env);
     const token = rest[0] === '-' ? await readStdin(io) : rest[0]!;
     return await inspect(io, token.trim(), keys, values.context ?? '', values.json ?? false);
@@ -132,7 +156,8 @@ function joinOptionValues(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if ((arg === '--key' || arg === '--context' || arg === '--key-file') && i + 1 < argv.length) out.push(`${arg}=${argv[++i]}`);
+    if ((arg === '--key' || arg === '--context' || arg === '--key-file') && i + 1 < argv.length)
+      out.push(`${arg}=${argv[++i]}`);
     else out.push(arg);
   }
   return out;
@@ -140,7 +165,9 @@ function joinOptionValues(argv: readonly string[]): string[] {
 
 /** parseArgs messages name our own options, except the unknown-option one, which quotes the argument. */
 function parseArgsMessage(error: Error & { code?: unknown }): string {
-  return error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'unknown option (the options are listed by --help)' : error.message;
+  return error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    ? 'unknown option (the options are listed by --help)'
+    : error.message;
 }
 
 async function inspect(io: CliIo, token: string, keys: Keyring, context: string, json: boolean): Promise<number> {
@@ -164,20 +191,26 @@ async function inspect(io: CliIo, token: string, keys: Keyring, context: string,
       // Expiry is judged after authentication, so this header time is genuine.
       message = `the token expired at ${when(parsed.expiresAt * 1000, now)}`;
     }
-    const out = json ? toJson({ ok: false, reason: result.reason, message }) : `rejected: ${result.reason}: ${message}\n`;
+    const out = json
+      ? toJson({ ok: false, reason: result.reason, message })
+      : `rejected: ${result.reason}: ${message}\n`;
     return print(io, out, EXIT.rejected);
   }
   const kind = signed ? 'signed' : 'sealed';
   if (json) {
-    return print(io, toJson({
-      ok: true,
-      kind,
-      keyId: result.keyId,
-      rotated: result.rotated,
-      issuedAt: iso(result.issuedAt),
-      expiresAt: result.expiresAt === null ? null : iso(result.expiresAt),
-      data: Object.fromEntries(result.data),
-    }), EXIT.ok);
+    return print(
+      io,
+      toJson({
+        ok: true,
+        kind,
+        keyId: result.keyId,
+        rotated: result.rotated,
+        issuedAt: iso(result.issuedAt),
+        expiresAt: result.expiresAt === null ? null : iso(result.expiresAt),
+        data: Object.fromEntries(result.data),
+      }),
+      EXIT.ok,
+    );
   }
   const lines = [
     `valid ${kind} token`,
@@ -204,18 +237,26 @@ interface KeyText {
 function keyring(values: readonly (string | KeyText)[] | undefined, env: CliIo['env']): Keyring {
   let inputs: (KeyInput & { where: string })[];
   if (values !== undefined) {
-    inputs = values.map((value, index) => (typeof value === 'string' ? { text: value, where: `--key #${index + 1}` } : value)).map(({ text, where }) => ({ ...keyInput(text, where), where }));
+    inputs = values
+      .map((value, index) => (typeof value === 'string' ? { text: value, where: `--key #${index + 1}` } : value))
+      .map(({ text, where }) => ({ ...keyInput(text, where), where }));
   } else if (env['SESSION_KEYS']) {
-    if (env['SESSION_KEY']) throw new UsageError('both SESSION_KEYS and SESSION_KEY are set: unset one, or pass --key-file');
+    if (env['SESSION_KEY'])
+      throw new UsageError('both SESSION_KEYS and SESSION_KEY are set: unset one, or pass --key-file');
     inputs = envKeyring(env['SESSION_KEYS']);
   } else if (env['SESSION_KEY']) {
     inputs = [{ id: DEFAULT_KEY_ID, secret: checkSecret(env['SESSION_KEY'], 'SESSION_KEY'), where: 'SESSION_KEY' }];
   } else {
-    throw new UsageError('inspect needs keys: --key-file <path>, --key <secret>, or the SESSION_KEYS or SESSION_KEY environment variable');
+    throw new UsageError(
+      'inspect needs keys: --key-file <path>, --key <secret>, or the SESSION_KEYS or SESSION_KEY environment variable',
+    );
   }
   inputs.forEach(({ id, where }, index) => {
     const first = inputs.findIndex((other) => other.id === id);
-    if (first !== index) throw new UsageError(`${where}: its id is already the id of ${inputs[first]!.where}; give each key its own id: <id>:<secret>`);
+    if (first !== index)
+      throw new UsageError(
+        `${where}: its id is already the id of ${inputs[first]!.where}; give each key its own id: <id>:<secret>`,
+      );
   });
   try {
     return createKeyring(inputs.map(({ id, secret }) => ({ id, secret })));
@@ -231,10 +272,12 @@ function keyring(values: readonly (string | KeyText)[] | undefined, env: CliIo['
  */
 function envKeyring(text: string): (KeyInput & { where: string })[] {
   const entries = text.split(/[\s,]+/).filter((entry) => entry !== '');
-  if (entries.length === 0) throw new UsageError('SESSION_KEYS: expected <id>:<secret> entries separated by commas, got none');
+  if (entries.length === 0)
+    throw new UsageError('SESSION_KEYS: expected <id>:<secret> entries separated by commas, got none');
   return entries.map((entry, index) => {
     const where = `SESSION_KEYS entry ${index + 1}`;
-    if (!entry.includes(':')) throw new UsageError(`${where}: expected <id>:<secret>, got no id (each entry names its key: <id>:<secret>)`);
+    if (!entry.includes(':'))
+      throw new UsageError(`${where}: expected <id>:<secret>, got no id (each entry names its key: <id>:<secret>)`);
     return { ...keyInput(entry, where), where };
   });
 }
@@ -255,7 +298,9 @@ async function readKeyFile(io: CliIo, path: string, values: readonly string[] | 
       text = readFileSync(path, 'utf8');
     } catch (error) {
       // The code only (ENOENT, EACCES…): the path is the user's own input and is shown to nobody else, but the rule is one rule.
-      throw new UsageError(`--key-file: expected a readable file, got ${(error as { code?: unknown }).code ?? 'an error'}`);
+      throw new UsageError(
+        `--key-file: expected a readable file, got ${(error as { code?: unknown }).code ?? 'an error'}`,
+      );
     }
   }
   const keys: KeyText[] = [];
@@ -274,7 +319,9 @@ function keyInput(value: string, where: string): KeyInput {
   if (colon === -1) return { id: DEFAULT_KEY_ID, secret: checkSecret(value, where) };
   const id = value.slice(0, colon);
   if (!KEY_ID.test(id)) {
-    throw new UsageError(`${where}: expected <id>:<secret> with an id of 1 to 16 characters from [A-Za-z0-9_-] (a secret that contains ':' is written 1:<secret>)`);
+    throw new UsageError(
+      `${where}: expected <id>:<secret> with an id of 1 to 16 characters from [A-Za-z0-9_-] (a secret that contains ':' is written 1:<secret>)`,
+    );
   }
   return { id, secret: checkSecret(value.slice(colon + 1), where) };
 }
@@ -282,7 +329,9 @@ function keyInput(value: string, where: string): KeyInput {
 function checkSecret(secret: string, where: string): string {
   const bytes = Buffer.byteLength(secret);
   if (bytes < MIN_SECRET_BYTES) {
-    throw new UsageError(`${where}: expected a secret of at least ${MIN_SECRET_BYTES} bytes (make one with 'sealed-session keygen'), got ${bytes}`);
+    throw new UsageError(
+      `${where}: expected a secret of at least ${MIN_SECRET_BYTES} bytes (make one with 'sealed-session keygen'), got ${bytes}`,
+    );
   }
   return secret;
 }
@@ -291,7 +340,8 @@ async function readStdin(io: CliIo): Promise<string> {
   if (io.stdin === undefined) throw new UsageError('no stdin to read from');
   const decoder = new TextDecoder();
   let text = '';
-  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  for await (const chunk of io.stdin)
+    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
   return text + decoder.decode();
 }
 
@@ -301,7 +351,12 @@ async function readStdin(io: CliIo): Promise<string> {
  * cursor, rewrite earlier lines or reorder text on the terminal (ANSI escapes, Trojan Source).
  */
 function show(text: string, isName: boolean): string {
-  const bare = text !== '' && text.trim() === text && !text.startsWith('"') && !UNSAFE.test(text) && !(isName && text.includes('='));
+  const bare =
+    text !== '' &&
+    text.trim() === text &&
+    !text.startsWith('"') &&
+    !UNSAFE.test(text) &&
+    !(isName && text.includes('='));
   return bare ? text : escapeUnsafe(JSON.stringify(text));
 }
 
@@ -312,7 +367,12 @@ const UNSAFE_AFTER_JSON = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
 
 /** Escapes what JSON.stringify leaves raw; a \u escape is valid JSON, and these can only occur inside strings. */
 function escapeUnsafe(json: string): string {
-  return json.replace(UNSAFE_AFTER_JSON, (c) => c.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''));
+  return json.replace(UNSAFE_AFTER_JSON, (c) =>
+    c
+      .split('')
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .join(''),
+  );
 }
 
 function toJson(value: object): string {
@@ -325,7 +385,13 @@ function iso(ms: number): string {
 }
 
 const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
-const UNITS = [['year', 365 * 86400], ['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1]] as const;
+const UNITS = [
+  ['year', 365 * 86400],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+] as const;
 
 /** "2025-06-01T12:00:00Z (in 7 days)". */
 function when(ms: number, now: number): string {

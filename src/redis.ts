@@ -4,4 +4,10 @@
  * No dependency: the client is passed in.
  */
 export { redisStore, redisRevocation } from './stores/redis.js';
-export type { RedisClient, RedisStore, RedisStoreOptions, RedisRevocation, RedisRevocationOptions } from './stores/redis.js';
+export type {
+  RedisClient,
+  RedisStore,
+  RedisStoreOptions,
+  RedisRevocation,
+  RedisRevocationOptions,
+} from './stores/redis.js';

@@ -19,7 +19,10 @@ interface Run {
   readonly stderr: string;
 }
 
-async function run(argv: string[], options: { env?: Record<string, string>; stdin?: CliIo['stdin'] } = {}): Promise<Run> {
+async function run(
+  argv: string[],
+  options: { env?: Record<string, string>; stdin?: CliIo['stdin'] } = {},
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -49,7 +52,10 @@ function assertUsageError(result: Run, message: RegExp, secrets: readonly string
 const KEY = '-Aq3_ZbXc9dEfGh1iJkLmNoPqRsTuVwXyZ0123456789';
 const OLD_KEY = 'Old7Key_abcdefghijklmnopqrstuvwxyz0123456789';
 const keys = createKeyring(KEY);
-const DATA = new Map([['userId', '12345'], ['role', 'admin']]);
+const DATA = new Map([
+  ['userId', '12345'],
+  ['role', 'admin'],
+]);
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 
 describe('keygen', () => {
@@ -179,7 +185,10 @@ describe('inspect: rejected tokens exit 1 with the reason on stdout', () => {
     const token = await seal(DATA, { keys, now, ttl: 60 });
     const result = await run(['inspect', token, '--key', KEY]);
     assert.equal(result.code, 1);
-    assert.equal(result.stdout, `rejected: expired: the token expired at ${iso(Math.floor(now / 1000) + 60)} (59 minutes ago)\n`);
+    assert.equal(
+      result.stdout,
+      `rejected: expired: the token expired at ${iso(Math.floor(now / 1000) + 60)} (59 minutes ago)\n`,
+    );
   });
 
   test('malformed and other versions', async () => {
@@ -239,8 +248,18 @@ describe('inspect: input', () => {
   });
 
   test('--json prints one parseable object, for a valid and for a rejected token', async () => {
-    const data = new Map([['userId', '12345'], ['bidi', 'a\u202eb'], ['line', 'x\ny']]);
-    const token = await seal(data, { keys: createKeyring([{ id: 'k2', secret: KEY }, { id: 'k1', secret: OLD_KEY }]), context: 'sid' });
+    const data = new Map([
+      ['userId', '12345'],
+      ['bidi', 'a\u202eb'],
+      ['line', 'x\ny'],
+    ]);
+    const token = await seal(data, {
+      keys: createKeyring([
+        { id: 'k2', secret: KEY },
+        { id: 'k1', secret: OLD_KEY },
+      ]),
+      context: 'sid',
+    });
     const args = ['inspect', token, '--key', `k2:${KEY}`, '--key', `k1:${OLD_KEY}`, '--context', 'sid', '--json'];
     const result = await run(args);
     assert.equal(result.code, 0);
@@ -280,7 +299,9 @@ describe('usage', () => {
   });
 
   test('--version prints the package version', async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     assert.deepEqual(await run(['--version']), { code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
@@ -292,12 +313,21 @@ describe('usage', () => {
     assertUsageError(await run(['inspect', token, OLD_KEY]), /inspect takes one token/, [token, OLD_KEY]);
     // A stray secret that starts with '-' reads as an option, and is not echoed either.
     assertUsageError(await run(['inspect', token, KEY]), /unknown option/, [token, KEY]);
-    assertUsageError(await run(['inspect', token]), /inspect needs keys: --key-file <path>, --key <secret>, or the SESSION_KEYS or SESSION_KEY environment variable/);
+    assertUsageError(
+      await run(['inspect', token]),
+      /inspect needs keys: --key-file <path>, --key <secret>, or the SESSION_KEYS or SESSION_KEY environment variable/,
+    );
     assertUsageError(await run(['inspect', token], { env: { SESSION_KEY: '' } }), /inspect needs keys/);
-    assertUsageError(await run(['inspect', token, '--kye', KEY]), /unknown option \(the options are listed by --help\)/, [KEY]);
+    assertUsageError(
+      await run(['inspect', token, '--kye', KEY]),
+      /unknown option \(the options are listed by --help\)/,
+      [KEY],
+    );
     assertUsageError(await run(['inspect', token, `--${KEY}`]), /unknown option/, [KEY]);
     assertUsageError(await run(['inspect', token, '--key']), /Option '--key <value>' argument missing/);
-    assertUsageError(await run(['inspect', token, '--json=yes', '--key', KEY]), /'--json' does not take an argument/, [KEY]);
+    assertUsageError(await run(['inspect', token, '--json=yes', '--key', KEY]), /'--json' does not take an argument/, [
+      KEY,
+    ]);
     const dashed = await run(['inspect', token, '--key', `-${KEY}`]); // a secret that starts with '-' is a secret
     assert.equal(dashed.code, 1, dashed.stderr);
     assert.match(dashed.stdout, /invalid/);
@@ -311,7 +341,11 @@ describe('usage', () => {
       /--key #2: expected a secret of at least 32 bytes \(make one with 'sealed-session keygen'\), got 12\n/,
       [short],
     );
-    assertUsageError(await run(['inspect', token], { env: { SESSION_KEY: short } }), /SESSION_KEY: expected a secret of at least 32 bytes/, [short]);
+    assertUsageError(
+      await run(['inspect', token], { env: { SESSION_KEY: short } }),
+      /SESSION_KEY: expected a secret of at least 32 bytes/,
+      [short],
+    );
     assertUsageError(
       await run(['inspect', token, '--key', KEY, '--key', OLD_KEY]),
       /--key #2: its id is already the id of --key #1; give each key its own id: <id>:<secret>/,
@@ -330,20 +364,32 @@ describe('usage', () => {
 
   test('a context longer than the core accepts is a usage error', async () => {
     const token = await seal(DATA, { keys });
-    assertUsageError(await run(['inspect', token, '--key', KEY, '--context', 'c'.repeat(2000)]), /--context: .*at most 1024 UTF-8 bytes, got 2000/, [KEY]);
+    assertUsageError(
+      await run(['inspect', token, '--key', KEY, '--context', 'c'.repeat(2000)]),
+      /--context: .*at most 1024 UTF-8 bytes, got 2000/,
+      [KEY],
+    );
   });
 });
 
 describe('keys without the command line: --key-file, stdin, SESSION_KEYS', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sealed-session-cli-keys-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const ring = createKeyring([{ id: '2025-06', secret: KEY }, { id: '2025-01', secret: OLD_KEY }]);
+  const ring = createKeyring([
+    { id: '2025-06', secret: KEY },
+    { id: '2025-01', secret: OLD_KEY },
+  ]);
   const oldRing = createKeyring([{ id: '2025-01', secret: OLD_KEY }]);
-  const lines = (...items: string[]): AsyncGenerator<string> => (async function* () { yield* items; })();
+  const lines = (...items: string[]): AsyncGenerator<string> =>
+    (async function* () {
+      yield* items;
+    })();
 
   test('--key-file reads one [<id>:]<secret> per line (the first is current), skipping blanks and # comments, CRLF or LF', async () => {
     const file = join(dir, 'keys');
-    writeFileSync(file, `# rotated 2025-06\r\n2025-06:${KEY}\r\n\n  # the old one\n2025-01:${OLD_KEY}\n`, { mode: 0o600 });
+    writeFileSync(file, `# rotated 2025-06\r\n2025-06:${KEY}\r\n\n  # the old one\n2025-01:${OLD_KEY}\n`, {
+      mode: 0o600,
+    });
     const current = await run(['inspect', await seal(DATA, { keys: ring }), '--key-file', file]);
     assert.equal(current.code, 0, current.stderr);
     assert.match(current.stdout, /\nkey id: {2}2025-06 \(the current key\)\n/);
@@ -355,7 +401,9 @@ describe('keys without the command line: --key-file, stdin, SESSION_KEYS', () =>
   });
 
   test('--key-file - reads the keys from stdin', async () => {
-    const result = await run(['inspect', await seal(DATA, { keys: ring }), '--key-file', '-'], { stdin: lines(`2025-06:${KEY}\n`, `2025-01:${OLD_KEY}\n`) });
+    const result = await run(['inspect', await seal(DATA, { keys: ring }), '--key-file', '-'], {
+      stdin: lines(`2025-06:${KEY}\n`, `2025-01:${OLD_KEY}\n`),
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^valid sealed token\n/);
   });
@@ -364,41 +412,93 @@ describe('keys without the command line: --key-file, stdin, SESSION_KEYS', () =>
     const token = await seal(DATA, { keys });
     const file = join(dir, 'bad');
     writeFileSync(file, `k:${KEY}\nk:${OLD_KEY}\n`);
-    assertUsageError(await run(['inspect', token, '--key-file', file]), /--key-file line 2: its id is already the id of --key-file line 1/, [KEY, OLD_KEY]);
+    assertUsageError(
+      await run(['inspect', token, '--key-file', file]),
+      /--key-file line 2: its id is already the id of --key-file line 1/,
+      [KEY, OLD_KEY],
+    );
     writeFileSync(file, `# only a comment\n\n`);
-    assertUsageError(await run(['inspect', token, '--key-file', file]), /--key-file: expected at least one key line, got none/);
+    assertUsageError(
+      await run(['inspect', token, '--key-file', file]),
+      /--key-file: expected at least one key line, got none/,
+    );
     writeFileSync(file, `a:short\n`);
-    assertUsageError(await run(['inspect', token, '--key-file', file]), /--key-file line 1: expected a secret of at least 32 bytes/, ['short']);
-    assertUsageError(await run(['inspect', token, '--key-file', join(dir, 'missing')]), /--key-file: expected a readable file, got ENOENT/);
-    assertUsageError(await run(['inspect', token, '--key-file', file, '--key', KEY]), /give either --key or --key-file, not both/, [KEY]);
-    assertUsageError(await run(['inspect', '-', '--key-file', '-'], { stdin: lines(KEY) }), /stdin can hold the token or the keys, not both/, [KEY]);
+    assertUsageError(
+      await run(['inspect', token, '--key-file', file]),
+      /--key-file line 1: expected a secret of at least 32 bytes/,
+      ['short'],
+    );
+    assertUsageError(
+      await run(['inspect', token, '--key-file', join(dir, 'missing')]),
+      /--key-file: expected a readable file, got ENOENT/,
+    );
+    assertUsageError(
+      await run(['inspect', token, '--key-file', file, '--key', KEY]),
+      /give either --key or --key-file, not both/,
+      [KEY],
+    );
+    assertUsageError(
+      await run(['inspect', '-', '--key-file', '-'], { stdin: lines(KEY) }),
+      /stdin can hold the token or the keys, not both/,
+      [KEY],
+    );
     assertUsageError(await run(['inspect', token, '--key-file', '-']), /no stdin to read from/);
   });
 
   test('SESSION_KEYS holds a whole keyring: <id>:<secret> entries separated by commas or whitespace', async () => {
-    for (const value of [`2025-06:${KEY},2025-01:${OLD_KEY}`, `2025-06:${KEY}\n2025-01:${OLD_KEY}\n`, ` 2025-06:${KEY} , 2025-01:${OLD_KEY}`]) {
+    for (const value of [
+      `2025-06:${KEY},2025-01:${OLD_KEY}`,
+      `2025-06:${KEY}\n2025-01:${OLD_KEY}\n`,
+      ` 2025-06:${KEY} , 2025-01:${OLD_KEY}`,
+    ]) {
       const current = await run(['inspect', await seal(DATA, { keys: ring })], { env: { SESSION_KEYS: value } });
       assert.match(current.stdout, /\nkey id: {2}2025-06 \(the current key\)\n/, JSON.stringify(value));
       const old = await run(['inspect', await seal(DATA, { keys: oldRing })], { env: { SESSION_KEYS: value } });
       assert.equal(old.code, 0);
     }
     // --key and --key-file win over the environment.
-    assert.equal((await run(['inspect', await seal(DATA, { keys }), '--key', KEY], { env: { SESSION_KEYS: `x:${OLD_KEY}` } })).code, 0);
+    assert.equal(
+      (await run(['inspect', await seal(DATA, { keys }), '--key', KEY], { env: { SESSION_KEYS: `x:${OLD_KEY}` } }))
+        .code,
+      0,
+    );
   });
 
   test('SESSION_KEYS mistakes: an entry without an id, a duplicate id, a short secret, both variables set', async () => {
     const token = await seal(DATA, { keys });
-    assertUsageError(await run(['inspect', token], { env: { SESSION_KEYS: `a:${KEY},${OLD_KEY}` } }), /SESSION_KEYS entry 2: expected <id>:<secret>, got no id/, [KEY, OLD_KEY]);
-    assertUsageError(await run(['inspect', token], { env: { SESSION_KEYS: `a:${KEY},a:${OLD_KEY}` } }), /SESSION_KEYS entry 2: its id is already the id of SESSION_KEYS entry 1/, [KEY, OLD_KEY]);
-    assertUsageError(await run(['inspect', token], { env: { SESSION_KEYS: 'a:tooshort' } }), /SESSION_KEYS entry 1: expected a secret of at least 32 bytes/, ['tooshort']);
-    assertUsageError(await run(['inspect', token], { env: { SESSION_KEYS: ' , ' } }), /SESSION_KEYS: expected <id>:<secret> entries separated by commas, got none/);
-    assertUsageError(await run(['inspect', token], { env: { SESSION_KEYS: `a:${KEY}`, SESSION_KEY: OLD_KEY } }), /both SESSION_KEYS and SESSION_KEY are set/, [KEY, OLD_KEY]);
+    assertUsageError(
+      await run(['inspect', token], { env: { SESSION_KEYS: `a:${KEY},${OLD_KEY}` } }),
+      /SESSION_KEYS entry 2: expected <id>:<secret>, got no id/,
+      [KEY, OLD_KEY],
+    );
+    assertUsageError(
+      await run(['inspect', token], { env: { SESSION_KEYS: `a:${KEY},a:${OLD_KEY}` } }),
+      /SESSION_KEYS entry 2: its id is already the id of SESSION_KEYS entry 1/,
+      [KEY, OLD_KEY],
+    );
+    assertUsageError(
+      await run(['inspect', token], { env: { SESSION_KEYS: 'a:tooshort' } }),
+      /SESSION_KEYS entry 1: expected a secret of at least 32 bytes/,
+      ['tooshort'],
+    );
+    assertUsageError(
+      await run(['inspect', token], { env: { SESSION_KEYS: ' , ' } }),
+      /SESSION_KEYS: expected <id>:<secret> entries separated by commas, got none/,
+    );
+    assertUsageError(
+      await run(['inspect', token], { env: { SESSION_KEYS: `a:${KEY}`, SESSION_KEY: OLD_KEY } }),
+      /both SESSION_KEYS and SESSION_KEY are set/,
+      [KEY, OLD_KEY],
+    );
   });
 
   test('--help warns that --key is visible in ps and shell history, and names the alternatives', async () => {
     const { stdout } = await run(['--help']);
     assert.match(stdout, /--key-file <path>/);
-    assert.match(stdout, /WARNING: a secret on the command line is visible to\s+every user of the machine \(ps\) and kept in your shell history/);
+    assert.match(
+      stdout,
+      /WARNING: a secret on the command line is visible to\s+every user of the machine \(ps\) and kept in your shell history/,
+    );
     assert.match(stdout, /SESSION_KEYS/);
   });
 });

@@ -24,12 +24,18 @@ after(async () => {
 async function start(options: Parameters<typeof startDemo>[0]) {
   const logs: string[] = [];
   const warnings: string[] = [];
-  const demo = await startDemo({ port: 0, log: (line) => logs.push(line), warn: (line) => warnings.push(line), ...options });
+  const demo = await startDemo({
+    port: 0,
+    log: (line) => logs.push(line),
+    warn: (line) => warnings.push(line),
+    ...options,
+  });
   running.push(demo);
   return { demo, logs, warnings, client: new CookieClient(`http://127.0.0.1:${demo.port}`) };
 }
 
-const visits = (page: { body: Record<string, string> }) => Number(/<strong id="visits">(\d+)<\/strong>/.exec(page.body['text'] ?? '')?.[1]);
+const visits = (page: { body: Record<string, string> }) =>
+  Number(/<strong id="visits">(\d+)<\/strong>/.exec(page.body['text'] ?? '')?.[1]);
 
 describe('the demo server (npm start)', () => {
   let first: Awaited<ReturnType<typeof start>>;
@@ -88,7 +94,9 @@ describe('the demo server (npm start)', () => {
     writeFileSync(exposed, `${generateKey()}\n`);
     for (const mode of [0o644, 0o640, 0o602]) {
       chmodSync(exposed, mode);
-      await assert.rejects(start({ keyFile: exposed }), { message: new RegExp(`is readable or writable by other users \\(mode ${mode.toString(8)}\\).*chmod 600`) });
+      await assert.rejects(start({ keyFile: exposed }), {
+        message: new RegExp(`is readable or writable by other users \\(mode ${mode.toString(8)}\\).*chmod 600`),
+      });
     }
     chmodSync(exposed, 0o600);
     const { warnings } = await start({ keyFile: exposed });

@@ -29,7 +29,17 @@ export const BAD_INPUTS: ReadonlyArray<readonly [string, unknown]> = [
   ['a function', () => 'x'],
   ['an array of pairs', [['a', 'b']]],
   ['a plain object', { a: 'b' }],
-  ['an object that looks like a Map', { size: 1, get: () => 'b', set() {}, entries: () => [['a', 'b']][Symbol.iterator](), [Symbol.iterator]: () => [['a', 'b']][Symbol.iterator](), [Symbol.toStringTag]: 'Map' }],
+  [
+    'an object that looks like a Map',
+    {
+      size: 1,
+      get: () => 'b',
+      set() {},
+      entries: () => [['a', 'b']][Symbol.iterator](),
+      [Symbol.iterator]: () => [['a', 'b']][Symbol.iterator](),
+      [Symbol.toStringTag]: 'Map',
+    },
+  ],
   ['a string with a lone surrogate', 'ab\uD800cd'],
   ['a 1 MB string', 'x'.repeat(1 << 20)],
   ['an empty string', ''],
@@ -53,7 +63,10 @@ export const sessionMap = (maxKeys = 8): fc.Arbitrary<Map<string, string>> =>
  * with a `__proto__` key does: plain enumerable assignments), and always cleans up, even when `act`
  * throws. Keep `act` short: everything in the process sees the pollution while it runs.
  */
-export async function withPollutedPrototype<T>(properties: Record<string, unknown>, act: () => T | Promise<T>): Promise<T> {
+export async function withPollutedPrototype<T>(
+  properties: Record<string, unknown>,
+  act: () => T | Promise<T>,
+): Promise<T> {
   const proto = Object.prototype as Record<string, unknown>;
   const clashes = Object.keys(properties).filter((key) => key in proto);
   if (clashes.length > 0) throw new Error(`Object.prototype already has ${clashes.join(', ')}`);

@@ -26,7 +26,9 @@ const OUTSIDE: Readonly<Record<Layer, RegExp>> = {
 
 /** The import and re-export specifiers of a file's code (comments hold examples, not code). */
 function importsOf(path: string): { specifier: string; typeOnly: boolean }[] {
-  const code = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const code = readFileSync(path, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\/\/.*$/gm, '');
   return [...code.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'/gm)].map((match) => ({
     specifier: match[3]!,
     typeOnly: match[1] === 'import' && match[2] !== undefined,
@@ -54,7 +56,8 @@ for (const layer of LAYERS) {
         }
         assert.match(specifier, OUTSIDE[layer], where);
         // A framework is never loaded by the library: adapters take its types only.
-        if (/^(fastify|hono|koa)$/.test(specifier)) assert.ok(typeOnly, `${where}: only \`import type\` from a framework`);
+        if (/^(fastify|hono|koa)$/.test(specifier))
+          assert.ok(typeOnly, `${where}: only \`import type\` from a framework`);
       }
     }
   });

@@ -32,7 +32,10 @@ test('CONTRIBUTING.md gives the commands of a fresh clone, and .ci/run runs the 
 test('the quick start is at most 10 lines and runs as written', () => {
   const block = /## Quick start\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(block, 'no ts block under "## Quick start"');
-  assert.ok(block.trimEnd().split('\n').length <= 10, `the quick start has ${block.trimEnd().split('\n').length} lines`);
+  assert.ok(
+    block.trimEnd().split('\n').length <= 10,
+    `the quick start has ${block.trimEnd().split('\n').length} lines`,
+  );
   const source = block.replace("from 'sealed-session'", `from ${JSON.stringify(new URL('src/index.ts', root).href)}`);
   const dir = mkdtempSync(join(tmpdir(), 'readme-example-'));
   try {

@@ -18,7 +18,14 @@
  *
  * @module
  */
-import { commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import {
+  commitSession,
+  defineSession,
+  readSession,
+  type Session,
+  type SessionConfig,
+  type SessionOptions,
+} from '#core';
 
 /** The attributes of one session cookie, as every supported jar's `set` takes them. */
 export interface JarCookieOptions {
@@ -96,13 +103,17 @@ export interface JarSession {
 export async function getSession(cookies: CookieReader, options: SessionOptions | SessionConfig): Promise<JarSession> {
   const config = defineSession(options);
   if (typeof cookies !== 'object' || cookies === null || typeof cookies.get !== 'function') {
-    throw new TypeError(`cookies: expected a cookie jar with get(name) (Next.js cookies(), SvelteKit event.cookies, Astro.cookies), got ${cookies === null ? 'null' : typeof cookies}`);
+    throw new TypeError(
+      `cookies: expected a cookie jar with get(name) (Next.js cookies(), SvelteKit event.cookies, Astro.cookies), got ${cookies === null ? 'null' : typeof cookies}`,
+    );
   }
   const state = await readSession(cookieHeaderOf(cookies, config.name), config);
   async function commit(into?: CookieWriter): Promise<void> {
     const jar = (into ?? cookies) as Partial<CookieWriter>;
     if (typeof jar.set !== 'function') {
-      throw new TypeError('commit: expected a cookie jar with set(name, value, options), got one without (pass the jar to write to: commit(response.cookies))');
+      throw new TypeError(
+        'commit: expected a cookie jar with set(name, value, options), got one without (pass the jar to write to: commit(response.cookies))',
+      );
     }
     for (const line of await commitSession(state, config)) writeLine(jar as CookieWriter, line);
   }

@@ -70,7 +70,12 @@ export function session(options: SessionOptions | SessionConfig): SessionMiddlew
 }
 
 /** A Connect/Express error middleware: `(error, req, res, next)`. */
-export type SessionErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+export type SessionErrorMiddleware = (
+  error: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
 
 /**
  * An error middleware that drops the session changes of any request that failed, then passes the

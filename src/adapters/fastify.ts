@@ -8,7 +8,16 @@
  * @module
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions, type SessionState } from '#core';
+import {
+  checkTransport,
+  commitSession,
+  defineSession,
+  readSession,
+  type Session,
+  type SessionConfig,
+  type SessionOptions,
+  type SessionState,
+} from '#core';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -15,7 +15,15 @@
  *
  * @module
  */
-import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import {
+  checkTransport,
+  commitSession,
+  defineSession,
+  readSession,
+  type Session,
+  type SessionConfig,
+  type SessionOptions,
+} from '#core';
 
 /** A request's session and the one call that answers it; made by {@link getSession}. */
 export interface RequestSession {
@@ -83,7 +91,10 @@ function appendAll(headers: Headers, lines: readonly string[]): Headers {
  * }
  * ```
  */
-export async function getSession(request: { readonly headers: Headers }, options: SessionOptions | SessionConfig): Promise<RequestSession> {
+export async function getSession(
+  request: { readonly headers: Headers },
+  options: SessionOptions | SessionConfig,
+): Promise<RequestSession> {
   const config = defineSession(options);
   const state = await readSession(request.headers.get('cookie'), config);
   checkTransport(state, (request as { readonly url?: string }).url, request.headers.get('x-forwarded-proto'));

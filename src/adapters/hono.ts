@@ -8,7 +8,15 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import {
+  checkTransport,
+  commitSession,
+  defineSession,
+  readSession,
+  type Session,
+  type SessionConfig,
+  type SessionOptions,
+} from '#core';
 
 /** The context variables the middleware sets; merge them into your app's `Variables`. */
 export interface SessionVariables {
@@ -42,7 +50,9 @@ export interface SessionEnv {
  * app.get('/', (c) => c.json({ user: c.get('session').get('user') ?? null }));
  * ```
  */
-export function session<E extends SessionEnv = SessionEnv>(options: SessionOptions | SessionConfig): MiddlewareHandler<E> {
+export function session<E extends SessionEnv = SessionEnv>(
+  options: SessionOptions | SessionConfig,
+): MiddlewareHandler<E> {
   const config = defineSession(options);
   return async function sealedSession(c: Context<E>, next: () => Promise<void>) {
     const state = await readSession(c.req.header('cookie'), config);

@@ -6,7 +6,15 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import {
+  checkTransport,
+  commitSession,
+  defineSession,
+  readSession,
+  type Session,
+  type SessionConfig,
+  type SessionOptions,
+} from '#core';
 
 /** A request handler that gets the request's session; it may be async. */
 export type SessionHandler = (req: IncomingMessage, res: ServerResponse, session: Session) => unknown;
@@ -53,7 +61,8 @@ export function withSession(
   const config = defineSession(options);
   // An own property only: a polluted Object.prototype must not become the error handler (SECURITY.md).
   const given = Object.hasOwn(handlers, 'onError') ? handlers.onError : undefined;
-  if (given !== undefined && typeof given !== 'function') throw new TypeError(`onError: expected a function (error, req, res) => void, got ${typeof given}`);
+  if (given !== undefined && typeof given !== 'function')
+    throw new TypeError(`onError: expected a function (error, req, res) => void, got ${typeof given}`);
   const onError = given ?? internalServerError;
   return (req, res) => {
     const fail = (error: unknown): void => {
@@ -92,10 +101,15 @@ export async function attachSession(
   onCommitError: (error: unknown) => void,
 ): Promise<Session> {
   const state = await readSession(req.headers.cookie, options);
-  checkTransport(state, `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`, req.headers['x-forwarded-proto']);
+  checkTransport(
+    state,
+    `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`,
+    req.headers['x-forwarded-proto'],
+  );
   // A dropped commit never calls commitSession: a server-side store would otherwise save the changes
   // under the id the cookie already carries, and they would stick without any Set-Cookie.
-  const commit = (status: number): Promise<string[]> => (status >= 500 || discarded.has(res) ? NOTHING : commitSession(state, options));
+  const commit = (status: number): Promise<string[]> =>
+    status >= 500 || discarded.has(res) ? NOTHING : commitSession(state, options);
   commitBeforeHeaders(res, commit, onCommitError);
   return state.session;
 }
@@ -133,7 +147,11 @@ const HEAD_WRITERS = ['writeHead', 'flushHeaders', 'write', 'end'] as const;
  * in order once the cookie lines are in. Each method keeps its own return value: `this`, or `false`
  * from `write` (backpressure) followed by `'drain'`, which pipes and `once(res, 'drain')` wait for.
  */
-function commitBeforeHeaders(res: ServerResponse, commit: (status: number) => Promise<string[]>, onError: (error: unknown) => void): void {
+function commitBeforeHeaders(
+  res: ServerResponse,
+  commit: (status: number) => Promise<string[]>,
+  onError: (error: unknown) => void,
+): void {
   let queue: (() => unknown)[] | undefined;
   let passThrough = false;
   let headArgs: unknown[] | undefined;
@@ -146,7 +164,8 @@ function commitBeforeHeaders(res: ServerResponse, commit: (status: number) => Pr
   const flush = (lines: string[]): void => {
     passThrough = true; // Node's own end() calls this.writeHead(): the replay must not queue again
     try {
-      if (lines.length > 0 && !(headArgs !== undefined && mergeSetCookie(headArgs, lines))) res.appendHeader('set-cookie', lines);
+      if (lines.length > 0 && !(headArgs !== undefined && mergeSetCookie(headArgs, lines)))
+        res.appendHeader('set-cookie', lines);
       for (const call of queue!) call();
       if (owesDrain && !res.writableNeedDrain) res.emit('drain');
     } catch (error) {
@@ -185,7 +204,8 @@ function mergeSetCookie(args: unknown[], lines: readonly string[]): boolean {
     return true;
   }
   const record = headers as Record<string, unknown> | undefined;
-  const key = record === undefined ? undefined : Object.keys(record).find((name) => name.toLowerCase() === 'set-cookie');
+  const key =
+    record === undefined ? undefined : Object.keys(record).find((name) => name.toLowerCase() === 'set-cookie');
   if (key === undefined) return false;
   args[at] = { ...record, [key]: [record![key]].flat().concat(lines) };
   return true;
@@ -193,7 +213,8 @@ function mergeSetCookie(args: unknown[], lines: readonly string[]): boolean {
 
 function internalServerError(error: unknown, _req: IncomingMessage, res: ServerResponse): void {
   console.error(error); // a store outage, or a change made too late, must not pass unnoticed
-  if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal Server Error');
+  if (!res.headersSent)
+    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal Server Error');
 }
 
 function toError(error: unknown): Error {

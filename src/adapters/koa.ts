@@ -9,7 +9,15 @@
  * @module
  */
 import type { Middleware } from 'koa';
-import { checkTransport, commitSession, defineSession, readSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import {
+  checkTransport,
+  commitSession,
+  defineSession,
+  readSession,
+  type Session,
+  type SessionConfig,
+  type SessionOptions,
+} from '#core';
 
 declare module 'koa' {
   // DefaultContext is the interface @types/koa documents for augmentation: it types `ctx` in

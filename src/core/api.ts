@@ -78,9 +78,11 @@ export function bindDirectCore(runtime: CryptoRuntime): DirectCore {
   return Object.freeze({
     generateKey: bindGenerateKey(runtime),
     seal: (data: ReadonlyMap<string, string>, options: SealOptions) => sealWith(runtime, data, options),
-    unseal: (token: string, options: UnsealOptions, into?: Map<string, string>) => unsealWith(runtime, token, options, into),
+    unseal: (token: string, options: UnsealOptions, into?: Map<string, string>) =>
+      unsealWith(runtime, token, options, into),
     sign: (data: ReadonlyMap<string, string>, options: SealOptions) => signWith(runtime, data, options),
-    verify: (token: string, options: UnsealOptions, into?: Map<string, string>) => verifyWith(runtime, token, options, into),
+    verify: (token: string, options: UnsealOptions, into?: Map<string, string>) =>
+      verifyWith(runtime, token, options, into),
   });
 }
 

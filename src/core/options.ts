@@ -4,7 +4,14 @@
  */
 import { describe } from '../format/describe.js';
 import { keyringState, type KeyEntry, type Keyring } from '../format/keyring.js';
-import { contextBytes, DEFAULT_CLOCK_SKEW, DEFAULT_TTL, MAX_CLOCK_SKEW, MAX_CONTEXT_BYTES, MAX_SECONDS } from '../format/token.js';
+import {
+  contextBytes,
+  DEFAULT_CLOCK_SKEW,
+  DEFAULT_TTL,
+  MAX_CLOCK_SKEW,
+  MAX_CONTEXT_BYTES,
+  MAX_SECONDS,
+} from '../format/token.js';
 import { isWellFormed } from '../format/utf8.js';
 
 export const DEFAULTS = Object.freeze({
@@ -71,7 +78,8 @@ export function checkSealOptions(options: SealOptions): CheckedSealOptions {
   }
   const issuedAt = Math.floor(now / 1000);
   const expiresAt = ttl === Infinity ? 0 : issuedAt + ttl;
-  if (expiresAt > MAX_SECONDS) throw new RangeError(`options.ttl: expected the expiry to stay below 2^40 seconds, got ttl ${ttl}`);
+  if (expiresAt > MAX_SECONDS)
+    throw new RangeError(`options.ttl: expected the expiry to stay below 2^40 seconds, got ttl ${ttl}`);
   return { entry: current, context: checkContext(own(options, 'context')), issuedAt, expiresAt };
 }
 
@@ -124,7 +132,9 @@ function checkNow(now: unknown): number {
 function checkContext(context: unknown): Uint8Array {
   if (context === undefined) return contextBytes(DEFAULTS.context);
   if (typeof context !== 'string' || !isWellFormed(context)) {
-    throw new TypeError(`options.context: expected a well-formed string, got ${typeof context === 'string' ? 'one with a lone surrogate' : describe(context)}`);
+    throw new TypeError(
+      `options.context: expected a well-formed string, got ${typeof context === 'string' ? 'one with a lone surrogate' : describe(context)}`,
+    );
   }
   const bytes = contextBytes(context);
   if (bytes.length > MAX_CONTEXT_BYTES) {

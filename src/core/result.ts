@@ -10,7 +10,8 @@ import type { CheckedUnsealOptions } from './options.js';
  * context, any modified byte) is the one reason `'invalid'`, so a client learns
  * nothing about which step failed.
  */
-export type UnsealFailureReason = 'malformed' | 'unsupported-version' | 'unknown-key' | 'invalid' | 'expired' | 'revoked';
+export type UnsealFailureReason =
+  'malformed' | 'unsupported-version' | 'unknown-key' | 'invalid' | 'expired' | 'revoked';
 
 export interface UnsealSuccess {
   readonly ok: true;

@@ -39,10 +39,17 @@ export function sealWith(
   const keyId = checked.entry.id;
   const bodyLength = headerLength(keyId) + NONCE_BYTES + plaintext.length + GCM_TAG_BYTES;
   if (tokenLength(bodyLength) > MAX_TOKEN_LENGTH) {
-    throw new RangeError(`data: expected a map that seals to at most ${MAX_TOKEN_LENGTH} characters, got one that seals to ${tokenLength(bodyLength)}`);
+    throw new RangeError(
+      `data: expected a map that seals to at most ${MAX_TOKEN_LENGTH} characters, got one that seals to ${tokenLength(bodyLength)}`,
+    );
   }
   const body = new Uint8Array(bodyLength);
-  const headerEnd = writeHeader(body, { kind: Kind.Sealed, keyId, issuedAt: checked.issuedAt, expiresAt: checked.expiresAt });
+  const headerEnd = writeHeader(body, {
+    kind: Kind.Sealed,
+    keyId,
+    issuedAt: checked.issuedAt,
+    expiresAt: checked.expiresAt,
+  });
   const aad = boundData(body.subarray(0, headerEnd), checked.context);
   return continueWith(derivedKeys(runtime, checked.entry), (keys) => {
     const tokenNonce = nonce ?? xaesNonce(runtime, keys.seal);
@@ -58,7 +65,12 @@ export function sealWith(
  * Opens a sealed token. Never throws for any token; throws only for bad options.
  * `into`: an empty map to decode the data into (see decodeMap); the result's data is then it.
  */
-export function unsealWith(runtime: CryptoRuntime, token: string, options: UnsealOptions, into?: Map<string, string>): MaybePromise<UnsealResult> {
+export function unsealWith(
+  runtime: CryptoRuntime,
+  token: string,
+  options: UnsealOptions,
+  into?: Map<string, string>,
+): MaybePromise<UnsealResult> {
   const checked = checkUnsealOptions(options);
   const parsed = parseToken(runtime, token);
   if (typeof parsed === 'string') return failure(parsed);

@@ -3,24 +3,45 @@
  * client may read but must not forge. Written once for every runtime.
  */
 import { assertStringMap, decodeMap, encodeMap } from '../format/codec.js';
-import { boundData, encodeToken, headerLength, HMAC_BYTES, Kind, MAX_TOKEN_LENGTH, parseToken, tokenLength, writeHeader } from '../format/token.js';
+import {
+  boundData,
+  encodeToken,
+  headerLength,
+  HMAC_BYTES,
+  Kind,
+  MAX_TOKEN_LENGTH,
+  parseToken,
+  tokenLength,
+  writeHeader,
+} from '../format/token.js';
 import { derivedKeys } from '../crypto/keys.js';
 import { continueWith, type CryptoRuntime, type MaybePromise } from '../crypto/runtime.js';
 import { checkSealOptions, checkUnsealOptions, type SealOptions, type UnsealOptions } from './options.js';
 import { failure, judge, type UnsealResult } from './result.js';
 
 /** Signs a map: the token carries the payload in the clear and an HMAC over header, context and payload. */
-export function signWith(runtime: CryptoRuntime, data: ReadonlyMap<string, string>, options: SealOptions): MaybePromise<string> {
+export function signWith(
+  runtime: CryptoRuntime,
+  data: ReadonlyMap<string, string>,
+  options: SealOptions,
+): MaybePromise<string> {
   const checked = checkSealOptions(options);
   assertStringMap(data);
   const payload = encodeMap(data);
   const keyId = checked.entry.id;
   const bodyLength = headerLength(keyId) + payload.length + HMAC_BYTES;
   if (tokenLength(bodyLength) > MAX_TOKEN_LENGTH) {
-    throw new RangeError(`data: expected a map that signs to at most ${MAX_TOKEN_LENGTH} characters, got one that signs to ${tokenLength(bodyLength)}`);
+    throw new RangeError(
+      `data: expected a map that signs to at most ${MAX_TOKEN_LENGTH} characters, got one that signs to ${tokenLength(bodyLength)}`,
+    );
   }
   const body = new Uint8Array(bodyLength);
-  const headerEnd = writeHeader(body, { kind: Kind.Signed, keyId, issuedAt: checked.issuedAt, expiresAt: checked.expiresAt });
+  const headerEnd = writeHeader(body, {
+    kind: Kind.Signed,
+    keyId,
+    issuedAt: checked.issuedAt,
+    expiresAt: checked.expiresAt,
+  });
   body.set(payload, headerEnd);
   const message = macInput(body.subarray(0, headerEnd), checked.context, payload);
   return continueWith(derivedKeys(runtime, checked.entry), (keys) =>
@@ -32,7 +53,12 @@ export function signWith(runtime: CryptoRuntime, data: ReadonlyMap<string, strin
 }
 
 /** Verifies a signed token. Never throws for any token; throws only for bad options. `into`: as for unsealWith. */
-export function verifyWith(runtime: CryptoRuntime, token: string, options: UnsealOptions, into?: Map<string, string>): MaybePromise<UnsealResult> {
+export function verifyWith(
+  runtime: CryptoRuntime,
+  token: string,
+  options: UnsealOptions,
+  into?: Map<string, string>,
+): MaybePromise<UnsealResult> {
   const checked = checkUnsealOptions(options);
   const parsed = parseToken(runtime, token);
   if (typeof parsed === 'string') return failure(parsed);

@@ -9,14 +9,21 @@ const HASH_BYTES = 32;
 
 /** HKDF-Extract (RFC 5869 §2.2): PRK = HMAC(salt, IKM). An absent salt is HashLen zeros. */
 export function hkdfExtract(runtime: CryptoRuntime, salt: Uint8Array, ikm: Uint8Array): MaybePromise<Uint8Array> {
-  return continueWith(runtime.importHmacKey(salt.length === 0 ? new Uint8Array(HASH_BYTES) : salt), (key) => runtime.hmac(key, ikm));
+  return continueWith(runtime.importHmacKey(salt.length === 0 ? new Uint8Array(HASH_BYTES) : salt), (key) =>
+    runtime.hmac(key, ikm),
+  );
 }
 
 /**
  * HKDF-Expand (RFC 5869 §2.3): T(i) = HMAC(PRK, T(i-1) | info | i), output the
  * first `length` bytes of T(1) | T(2) | ...
  */
-export function hkdfExpand(runtime: CryptoRuntime, prk: HmacKey, info: Uint8Array, length: number): MaybePromise<Uint8Array> {
+export function hkdfExpand(
+  runtime: CryptoRuntime,
+  prk: HmacKey,
+  info: Uint8Array,
+  length: number,
+): MaybePromise<Uint8Array> {
   if (!Number.isInteger(length) || length < 0 || length > 255 * HASH_BYTES) {
     throw new RangeError(`HKDF length: expected an integer from 0 to ${255 * HASH_BYTES}, got ${length}`);
   }
@@ -37,7 +44,13 @@ export function hkdfExpand(runtime: CryptoRuntime, prk: HmacKey, info: Uint8Arra
 }
 
 /** Full HKDF: Extract then Expand. Used by the tests against the Wycheproof vectors. */
-export function hkdf(runtime: CryptoRuntime, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): MaybePromise<Uint8Array> {
+export function hkdf(
+  runtime: CryptoRuntime,
+  ikm: Uint8Array,
+  salt: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): MaybePromise<Uint8Array> {
   return continueWith(hkdfExtract(runtime, salt, ikm), (prk) =>
     continueWith(runtime.importHmacKey(prk), (prkKey) => hkdfExpand(runtime, prkKey, info, length)),
   );

@@ -2,7 +2,16 @@
  * The Node runtime: node:crypto, synchronous. Tokens are byte-identical to the
  * WebCrypto runtime's (test/crypto/parity.test.ts).
  */
-import { type Cipher, createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync, timingSafeEqual, type KeyObject } from 'node:crypto';
+import {
+  type Cipher,
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  randomFillSync,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { startupSnapshot } from 'node:v8';
 import { hasCanonicalLength } from '../format/base64url.js';
 import type { SyncCryptoRuntime } from './runtime.js';
@@ -72,11 +81,15 @@ export const nodeRuntime: SyncCryptoRuntime = Object.freeze({
   },
 
   hmac(key: object, data: Uint8Array): Uint8Array {
-    return createHmac('sha256', key as KeyObject).update(data).digest();
+    return createHmac('sha256', key as KeyObject)
+      .update(data)
+      .digest();
   },
 
   hmacVerify(key: object, data: Uint8Array, tag: Uint8Array): boolean {
-    const expected = createHmac('sha256', key as KeyObject).update(data).digest();
+    const expected = createHmac('sha256', key as KeyObject)
+      .update(data)
+      .digest();
     // The length is public; timingSafeEqual requires equal lengths and then compares in constant time.
     return tag.length === expected.length && timingSafeEqual(expected, tag);
   },

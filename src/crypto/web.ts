@@ -38,7 +38,10 @@ export const webRuntime: CryptoRuntime = Object.freeze({
   },
 
   importHmacKey(raw: Uint8Array): Promise<HmacKey> {
-    return crypto.subtle.importKey('raw', bytes(raw.length === 0 ? EMPTY_KEY_EQUIVALENT : raw), HMAC_SHA256, false, ['sign', 'verify']);
+    return crypto.subtle.importKey('raw', bytes(raw.length === 0 ? EMPTY_KEY_EQUIVALENT : raw), HMAC_SHA256, false, [
+      'sign',
+      'verify',
+    ]);
   },
 
   hmac(key: HmacKey, data: Uint8Array): Promise<Uint8Array> {
@@ -64,7 +67,11 @@ export const webRuntime: CryptoRuntime = Object.freeze({
     const count = blocks.length >> 4;
     const outputs = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        crypto.subtle.encrypt({ name: 'AES-CBC', iv: bytes(blocks.subarray(16 * i, 16 * i + 16)) }, key as CryptoKey, ZERO_BLOCK),
+        crypto.subtle.encrypt(
+          { name: 'AES-CBC', iv: bytes(blocks.subarray(16 * i, 16 * i + 16)) },
+          key as CryptoKey,
+          ZERO_BLOCK,
+        ),
       ),
     );
     const out = new Uint8Array(count * 16);
@@ -77,13 +84,23 @@ export const webRuntime: CryptoRuntime = Object.freeze({
   },
 
   aesGcmEncrypt(key: AesGcmKey, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
-    return crypto.subtle.encrypt({ name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 }, key as CryptoKey, bytes(plaintext)).then(toBytes);
+    return crypto.subtle
+      .encrypt(
+        { name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 },
+        key as CryptoKey,
+        bytes(plaintext),
+      )
+      .then(toBytes);
   },
 
   aesGcmDecrypt(key: AesGcmKey, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): MaybePromise<Uint8Array | null> {
     if (sealed.length < 16) return null;
     return crypto.subtle
-      .decrypt({ name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 }, key as CryptoKey, bytes(sealed))
+      .decrypt(
+        { name: 'AES-GCM', iv: bytes(iv), additionalData: bytes(aad), tagLength: 128 },
+        key as CryptoKey,
+        bytes(sealed),
+      )
       .then(toBytes, unopened);
   },
 });

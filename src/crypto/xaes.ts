@@ -21,7 +21,14 @@
  * Composed only of the runtime's AES-256 block function and AES-256-GCM.
  */
 import { NONCE_BYTES } from '../format/token.js';
-import { continueWith, whenSettled, type AesBlockKey, type AesGcmKey, type CryptoRuntime, type MaybePromise } from './runtime.js';
+import {
+  continueWith,
+  whenSettled,
+  type AesBlockKey,
+  type AesGcmKey,
+  type CryptoRuntime,
+  type MaybePromise,
+} from './runtime.js';
 
 const PREFIX_BYTES = 12;
 /** How many tokens one sealer shares a nonce prefix between before drawing a new one (see above). */
@@ -80,7 +87,9 @@ class Subkeys {
 
   get(prefix: string): MaybePromise<AesGcmKey> | undefined {
     const batch = this.batch;
-    return batch !== undefined && prefix === batch.id && batch.subkey !== undefined ? batch.subkey : this.#cache.get(prefix);
+    return batch !== undefined && prefix === batch.id && batch.subkey !== undefined
+      ? batch.subkey
+      : this.#cache.get(prefix);
   }
 
   /** Oldest entry out first; a pending derivation is replaced by its result, or dropped if it fails. */
@@ -123,7 +132,13 @@ export function xaesNonce(runtime: CryptoRuntime, key: XaesKey): Uint8Array {
   if (batch === undefined || batch.usesLeft === 0 || batch.epoch !== batchEpoch) {
     // The finished batch's tokens are still out there: its subkey joins the others.
     if (batch?.subkey !== undefined) subkeys.remember(batch.id, batch.subkey);
-    subkeys.batch = batch = { prefix: nonce.slice(0, PREFIX_BYTES), usesLeft: subkeys.prefixUses, epoch: batchEpoch, id: prefixId(nonce), subkey: undefined };
+    subkeys.batch = batch = {
+      prefix: nonce.slice(0, PREFIX_BYTES),
+      usesLeft: subkeys.prefixUses,
+      epoch: batchEpoch,
+      id: prefixId(nonce),
+      subkey: undefined,
+    };
   } else {
     nonce.set(batch.prefix);
   }
@@ -176,15 +191,29 @@ function deriveSubkey(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array): 
 }
 
 /** XAES-256-GCM encryption: ciphertext followed by the 16-byte tag. The sealer's own prefixes are cached. */
-export function xaesSeal(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): MaybePromise<Uint8Array> {
+export function xaesSeal(
+  runtime: CryptoRuntime,
+  key: XaesKey,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+): MaybePromise<Uint8Array> {
   const id = prefixId(nonce);
   let subkey = key.subkeys.get(id);
   if (subkey === undefined) rememberOwn(key.subkeys, id, (subkey = deriveSubkey(runtime, key, nonce)));
-  return continueWith(subkey, (gcmKey) => runtime.aesGcmEncrypt(gcmKey, nonce.subarray(PREFIX_BYTES, NONCE_BYTES), plaintext, aad));
+  return continueWith(subkey, (gcmKey) =>
+    runtime.aesGcmEncrypt(gcmKey, nonce.subarray(PREFIX_BYTES, NONCE_BYTES), plaintext, aad),
+  );
 }
 
 /** XAES-256-GCM decryption, or null when authentication fails. A prefix is cached only once a tag under it verified. */
-export function xaesOpen(runtime: CryptoRuntime, key: XaesKey, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): MaybePromise<Uint8Array | null> {
+export function xaesOpen(
+  runtime: CryptoRuntime,
+  key: XaesKey,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): MaybePromise<Uint8Array | null> {
   const id = prefixId(nonce);
   const iv = nonce.subarray(PREFIX_BYTES, NONCE_BYTES);
   const cached = key.subkeys.get(id);

@@ -63,7 +63,10 @@ export function decodeBase64url(text: string): Uint8Array | null {
   const wholeEnd = length - (length % 4);
   let o = 0;
   for (let i = 0; i < wholeEnd; i += 4) {
-    const a = lookup(text, i), b = lookup(text, i + 1), c = lookup(text, i + 2), d = lookup(text, i + 3);
+    const a = lookup(text, i),
+      b = lookup(text, i + 1),
+      c = lookup(text, i + 2),
+      d = lookup(text, i + 3);
     // Any 255 sets bit 7 of the OR, which no valid 6-bit value has.
     if ((a | b | c | d) > 63) return null;
     const v = (a << 18) | (b << 12) | (c << 6) | d;
@@ -73,12 +76,15 @@ export function decodeBase64url(text: string): Uint8Array | null {
   }
   const rest = length % 4;
   if (rest === 2) {
-    const a = lookup(text, wholeEnd), b = lookup(text, wholeEnd + 1);
+    const a = lookup(text, wholeEnd),
+      b = lookup(text, wholeEnd + 1);
     // (hasCanonicalLength checked that the last character's 4 unused bits are zero.)
     if ((a | b) > 63) return null;
     out[o] = (a << 2) | (b >> 4);
   } else if (rest === 3) {
-    const a = lookup(text, wholeEnd), b = lookup(text, wholeEnd + 1), c = lookup(text, wholeEnd + 2);
+    const a = lookup(text, wholeEnd),
+      b = lookup(text, wholeEnd + 1),
+      c = lookup(text, wholeEnd + 2);
     if ((a | b | c) > 63) return null;
     out[o++] = (a << 2) | (b >> 4);
     out[o] = ((b & 15) << 4) | (c >> 2);

@@ -14,7 +14,6 @@ import { decodeUtf8, isWellFormed, utf8Encoder } from './utf8.js';
 /** Lengths above this never occur: a token is at most 16 KiB (see token.ts). */
 const MAX_VARINT_BYTES = 3;
 
-
 /**
  * Checks that `data` is a Map of well-formed strings, the contract of `seal` and
  * `sign`. Throws TypeError describing the first offending entry.
@@ -22,13 +21,17 @@ const MAX_VARINT_BYTES = 3;
 export function assertStringMap(data: unknown, name = 'data'): asserts data is ReadonlyMap<string, string> {
   if (!isMap(data)) throw new TypeError(`${name}: expected a Map<string, string>, got ${describe(data)}`);
   for (const [key, value] of data as Map<unknown, unknown>) {
-    if (typeof key !== 'string') throw new TypeError(`${name}: expected string keys, got a key of type ${describe(key)}`);
+    if (typeof key !== 'string')
+      throw new TypeError(`${name}: expected string keys, got a key of type ${describe(key)}`);
     if (typeof value !== 'string') {
       throw new TypeError(`${name}: expected string values, got ${describe(value)} for a key of length ${key.length}`);
     }
-    if (!isWellFormed(key)) throw new TypeError(`${name}: expected well-formed Unicode keys, got a key with a lone surrogate`);
+    if (!isWellFormed(key))
+      throw new TypeError(`${name}: expected well-formed Unicode keys, got a key with a lone surrogate`);
     if (!isWellFormed(value)) {
-      throw new TypeError(`${name}: expected well-formed Unicode values, got a lone surrogate in the value of a key of length ${key.length}`);
+      throw new TypeError(
+        `${name}: expected well-formed Unicode values, got a lone surrogate in the value of a key of length ${key.length}`,
+      );
     }
   }
 }

@@ -33,7 +33,8 @@ export function describe(value: unknown): string {
  */
 function describeObject(value: object): string {
   try {
-    const name: unknown = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    const name: unknown = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor
+      ?.name;
     return typeof name === 'string' && name !== '' && name !== 'Object' ? `an instance of ${name}` : 'an object';
   } catch {
     return 'an object';

@@ -76,7 +76,9 @@ class SealedSessionKeyring implements Keyring {
     Object.freeze(this);
   }
   toJSON(): { keyIds: readonly string[]; acceptOnlyKeyIds?: readonly string[] } {
-    return this.acceptOnlyKeyIds.length === 0 ? { keyIds: this.keyIds } : { keyIds: this.keyIds, acceptOnlyKeyIds: this.acceptOnlyKeyIds };
+    return this.acceptOnlyKeyIds.length === 0
+      ? { keyIds: this.keyIds }
+      : { keyIds: this.keyIds, acceptOnlyKeyIds: this.acceptOnlyKeyIds };
   }
 }
 
@@ -126,8 +128,14 @@ export function createKeyring(keys: string | readonly KeyInput[]): Keyring {
     if (typeof id !== 'string' || !KEY_ID.test(id)) {
       throw new TypeError(`${where}.id: expected 1 to 16 characters from [A-Za-z0-9_-], got ${describe(id)}`);
     }
-    if (byId.has(id)) throw new TypeError(`${where}.id: expected a unique id, got the id of keys[${[...byId.keys()].indexOf(id)}] again`);
-    const entry: KeyEntry = Object.freeze({ id, secret: secretBytes(secret, typeof keys === 'string' ? where : `${where}.secret`) });
+    if (byId.has(id))
+      throw new TypeError(
+        `${where}.id: expected a unique id, got the id of keys[${[...byId.keys()].indexOf(id)}] again`,
+      );
+    const entry: KeyEntry = Object.freeze({
+      id,
+      secret: secretBytes(secret, typeof keys === 'string' ? where : `${where}.secret`),
+    });
     byId.set(id, entry);
     const state: unknown = Object.hasOwn(input, 'state') ? (input as KeyInput).state : undefined;
     if (state === 'accept-only') acceptOnly.push(id);
@@ -136,7 +144,9 @@ export function createKeyring(keys: string | readonly KeyInput[]): Keyring {
   });
   // A keyring that cannot seal would fail every login; say so at start-up.
   if (current === undefined) {
-    throw new TypeError(`keys: expected at least one active key (without state: 'accept-only') to seal with, got ${inputs.length} accept-only`);
+    throw new TypeError(
+      `keys: expected at least one active key (without state: 'accept-only') to seal with, got ${inputs.length} accept-only`,
+    );
   }
   const ring = new SealedSessionKeyring(current.id, [...byId.keys()], acceptOnly);
   states.set(ring, { current, byId });
@@ -152,7 +162,8 @@ function checkKeyList(keys: unknown): readonly KeyInput[] {
 }
 
 /** The getter of %TypedArray%.prototype[Symbol.toStringTag]: a view's [[TypedArrayName]], undefined for anything else. */
-const TYPED_ARRAY_NAME = /* @__PURE__ */ (() => Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!)();
+const TYPED_ARRAY_NAME = /* @__PURE__ */ (() =>
+  Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!)();
 
 /**
  * A brand check, not `instanceof Uint8Array`: a secret may come from another realm (a `vm` context
@@ -166,7 +177,8 @@ function isUint8Array(value: unknown): value is Uint8Array {
 function secretBytes(secret: unknown, where: string): Uint8Array {
   let bytes: Uint8Array;
   if (typeof secret === 'string') {
-    if (!isWellFormed(secret)) throw new TypeError(`${where}: expected a well-formed Unicode string, got one with a lone surrogate`);
+    if (!isWellFormed(secret))
+      throw new TypeError(`${where}: expected a well-formed Unicode string, got one with a lone surrogate`);
     bytes = utf8Encoder.encode(secret);
   } else if (isUint8Array(secret)) {
     bytes = new Uint8Array(secret); // a copy: later changes to the caller's array must not change the key

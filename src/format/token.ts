@@ -179,5 +179,11 @@ function writeUint40(out: Uint8Array, at: number, value: number): void {
 }
 
 function readUint40(bytes: Uint8Array, at: number): number {
-  return bytes[at]! * 2 ** 32 + ((bytes[at + 1]! << 24) >>> 0) + (bytes[at + 2]! << 16) + (bytes[at + 3]! << 8) + bytes[at + 4]!;
+  return (
+    bytes[at]! * 2 ** 32 +
+    ((bytes[at + 1]! << 24) >>> 0) +
+    (bytes[at + 2]! << 16) +
+    (bytes[at + 3]! << 8) +
+    bytes[at + 4]!
+  );
 }

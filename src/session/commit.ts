@@ -40,7 +40,8 @@ export function commitSession(state: SessionState, options: SessionOptions | Ses
 export function commitWith(state: SessionState, config: SessionConfig): Promise<string[]> {
   try {
     const internals = stateInternals(state);
-    if (internals.committed) throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
+    if (internals.committed)
+      throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
     if (config.name !== internals.config.name || !sameStore(config, internals.config)) {
       throw new TypeError(
         `options: expected the session options readSession() was given, got ones ` +
@@ -54,8 +55,13 @@ export function commitWith(state: SessionState, config: SessionConfig): Promise<
     if (changes === 0) {
       const compiledConfig = compiledOf(config);
       // Nothing loaded: only cookies this config can never write (an earlier one's) go.
-      if (!internals.loaded) return Promise.resolve(expireLines(internals.carried & ~compiledConfig.writable, compiledConfig));
-      if (internals.session.size > 0 && !internals.rotated && !rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt)) {
+      if (!internals.loaded)
+        return Promise.resolve(expireLines(internals.carried & ~compiledConfig.writable, compiledConfig));
+      if (
+        internals.session.size > 0 &&
+        !internals.rotated &&
+        !rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt)
+      ) {
         return Promise.resolve(expireLines(internals.carried & ~internals.used, compiledConfig));
       }
     }
@@ -76,15 +82,28 @@ function write(internals: StateInternals, config: SessionConfig, changes: number
   const fresh = regenerated || destroyed || !internals.loaded;
   const { id } = internals;
   // A regenerated session replaces its entry (the store checks it still exists); a destroyed one starts afresh.
-  const context = storeContext(config, fresh ? undefined : id, regenerated && !destroyed ? id : undefined, fresh ? null : internals.issuedAt);
+  const context = storeContext(
+    config,
+    fresh ? undefined : id,
+    regenerated && !destroyed ? id : undefined,
+    fresh ? null : internals.issuedAt,
+  );
   if (destroyed && id !== undefined) {
-    return afterStore(bounded(config.store.destroy?.(id, context), config.storeTimeout, 'destroy'), () => writeFor(internals, config, changes, context, undefined));
+    return afterStore(bounded(config.store.destroy?.(id, context), config.storeTimeout, 'destroy'), () =>
+      writeFor(internals, config, changes, context, undefined),
+    );
   }
   return writeFor(internals, config, changes, context, id);
 }
 
 /** write, once a destroyed session's entry is gone: `oldId` is the entry still to replace, if any. */
-function writeFor(internals: StateInternals, config: SessionConfig, changes: number, context: SaveContext, oldId: string | undefined): string[] | PromiseLike<string[]> {
+function writeFor(
+  internals: StateInternals,
+  config: SessionConfig,
+  changes: number,
+  context: SaveContext,
+  oldId: string | undefined,
+): string[] | PromiseLike<string[]> {
   const { session, carried, used, loaded } = internals;
   const compiledConfig = compiledOf(config);
   const store = config.store;
@@ -95,8 +114,12 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
     // be valid on a server that already knows a newer key (a rolling deployment).
     // Cookies this config can never write (an earlier configuration's) go in any case: they only
     // make request heads larger, up to a size the server refuses (repair, not lock-out).
-    if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0) return expireLines(carried & ~compiledConfig.writable, compiledConfig);
-    if (oldId !== undefined) return afterStore(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), () => expireLines(carried, compiledConfig));
+    if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0)
+      return expireLines(carried & ~compiledConfig.writable, compiledConfig);
+    if (oldId !== undefined)
+      return afterStore(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), () =>
+        expireLines(carried, compiledConfig),
+      );
     return expireLines(carried, compiledConfig);
   }
 
@@ -110,19 +133,25 @@ function writeFor(internals: StateInternals, config: SessionConfig, changes: num
   }
 
   const direct = directCookieStore(store);
-  const saving = direct !== undefined ? direct.save(session, context) : bounded(store.save(session, context), config.storeTimeout, 'save');
+  const saving =
+    direct !== undefined
+      ? direct.save(session, context)
+      : bounded(store.save(session, context), config.storeTimeout, 'save');
   return afterStore(saving, (value: unknown) => {
     // The entry this request loaded is gone (destroyed, expired, evicted, revoked) and the store saved
     // nothing: expire the cookie rather than bring the session back under a new id.
     if (value === null && direct === undefined) return expireLines(carried, compiledConfig);
     if (typeof value !== 'string' || value === '' || (direct === undefined && !isCookieValue(value))) {
-      throw new TypeError(`store.save: expected null or a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`);
+      throw new TypeError(
+        `store.save: expected null or a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`,
+      );
     }
     const layout = layOut(value, config, compiledForSession(config, compiledConfig, session));
     const lines = () => layout.lines.concat(expireLines(carried & ~layout.mask, compiledConfig));
     // The old entry goes only once the new one is safely saved: a failed save keeps the user logged
     // in. A store that honours context.replaces has deleted it already; this is for older stores.
-    if ((changes & Change.Regenerated) !== 0 && oldId !== undefined) return afterStore(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), lines);
+    if ((changes & Change.Regenerated) !== 0 && oldId !== undefined)
+      return afterStore(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), lines);
     return lines();
   });
 }

@@ -9,7 +9,13 @@
 import { commitWith } from './commit.js';
 import { configure } from './options.js';
 import { readWith } from './read.js';
-import { SESSION_INVALID_REASONS, type SaveContext, type SessionStore, type StoreContext, type StoreLoadResult } from './store.js';
+import {
+  SESSION_INVALID_REASONS,
+  type SaveContext,
+  type SessionStore,
+  type StoreContext,
+  type StoreLoadResult,
+} from './store.js';
 
 /** One named check of {@link storeConformance}. */
 export interface StoreCheck {
@@ -43,7 +49,10 @@ const TTL = 3600;
  * for (const { name, run } of storeConformance(() => myStore)) it(name, run);
  * ```
  */
-export function storeConformance(makeStore: () => SessionStore | Promise<SessionStore>, options: StoreConformanceOptions = {}): readonly StoreCheck[] {
+export function storeConformance(
+  makeStore: () => SessionStore | Promise<SessionStore>,
+  options: StoreConformanceOptions = {},
+): readonly StoreCheck[] {
   const name = options.name ?? 'conformance';
   const context = (now: number, extra: Partial<SaveContext> = {}): SaveContext => ({
     name,
@@ -56,18 +65,34 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
     issuedAt: null,
     ...extra,
   });
-  const save = async (store: SessionStore, data: ReadonlyMap<string, string>, extra: Partial<SaveContext> = {}): Promise<string> => {
+  const save = async (
+    store: SessionStore,
+    data: ReadonlyMap<string, string>,
+    extra: Partial<SaveContext> = {},
+  ): Promise<string> => {
     const value: unknown = await store.save(data, context(T0, extra));
-    expect(typeof value === 'string' && value.length > 0 && /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/.test(value),
-      `save must return a non-empty string of RFC 6265 cookie-octets, got ${preview(value)}`);
+    expect(
+      typeof value === 'string' && value.length > 0 && /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/.test(value),
+      `save must return a non-empty string of RFC 6265 cookie-octets, got ${preview(value)}`,
+    );
     return value as string;
   };
-  const load = async (store: SessionStore, value: string, ctx: StoreContext = context(T0)): Promise<StoreLoadResult> => {
+  const load = async (
+    store: SessionStore,
+    value: string,
+    ctx: StoreContext = context(T0),
+  ): Promise<StoreLoadResult> => {
     const result = await store.load(value, ctx);
-    expect(typeof result === 'object' && result !== null && (result.ok === true || result.ok === false),
-      `load must return { ok: true, data } or { ok: false, reason }, got ${preview(result)}`);
+    expect(
+      typeof result === 'object' && result !== null && (result.ok === true || result.ok === false),
+      `load must return { ok: true, data } or { ok: false, reason }, got ${preview(result)}`,
+    );
     if (result.ok) expect(result.data instanceof Map, `load must return data as a Map, got ${preview(result.data)}`);
-    else expect(SESSION_INVALID_REASONS.has(result.reason), `load must fail with a known reason, got ${preview(result.reason)}`);
+    else
+      expect(
+        SESSION_INVALID_REASONS.has(result.reason),
+        `load must fail with a known reason, got ${preview(result.reason)}`,
+      );
     return result;
   };
   const loadOk = async (store: SessionStore, value: string, ctx?: StoreContext) => {
@@ -106,8 +131,19 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
     check('load never throws for hostile values and answers a known reason', async (store) => {
       const valid = await save(store, sample(1));
       const hostile = [
-        '', 'x', '.', 'ss1.', 'ss2.abc', 'ss1.!!!!', '%00', 'A'.repeat(5000), 'A'.repeat(20_000),
-        valid + 'A', valid.slice(0, -1), valid.slice(0, valid.length >> 1), valid.split('').reverse().join(''),
+        '',
+        'x',
+        '.',
+        'ss1.',
+        'ss2.abc',
+        'ss1.!!!!',
+        '%00',
+        'A'.repeat(5000),
+        'A'.repeat(20_000),
+        valid + 'A',
+        valid.slice(0, -1),
+        valid.slice(0, valid.length >> 1),
+        valid.split('').reverse().join(''),
         ...[4, 8, valid.length >> 1, valid.length - 2].map((at) => flip(valid, at)),
       ];
       for (const value of hostile) {
@@ -123,62 +159,88 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
     check('a value made for one cookie name does not open under another', async (store) => {
       const value = await save(store, sample(1));
       const result = await load(store, value, { ...context(T0), name: `${name}-other` });
-      expect(!result.ok, 'load accepted a value saved under another cookie name (bind it: pass context.name to sign/seal)');
+      expect(
+        !result.ok,
+        'load accepted a value saved under another cookie name (bind it: pass context.name to sign/seal)',
+      );
     }),
     check('expiry follows context.now and ttl, not the wall clock', async (store) => {
       const value = await save(store, sample(1), { ttl: 60 });
       await loadOk(store, value, context(T0 + 30_000, { ttl: 60 }));
       const late = await load(store, value, context(T0 + 61_000, { ttl: 60 }));
-      expect(!late.ok && (late.reason === 'expired' || late.reason === 'not-found'),
-        `load after the ttl must fail with 'expired' (or 'not-found'), got ${preview(late)}`);
+      expect(
+        !late.ok && (late.reason === 'expired' || late.reason === 'not-found'),
+        `load after the ttl must fail with 'expired' (or 'not-found'), got ${preview(late)}`,
+      );
     }),
     check('ttl Infinity never expires (or validate() refuses it)', async (store) => {
       try {
         store.validate?.({ name, ttl: Infinity });
       } catch (error) {
-        expect(error instanceof TypeError || error instanceof RangeError, `validate must throw a TypeError or RangeError, got ${String(error)}`);
+        expect(
+          error instanceof TypeError || error instanceof RangeError,
+          `validate must throw a TypeError or RangeError, got ${String(error)}`,
+        );
         return;
       }
       const value = await save(store, sample(1), { ttl: Infinity });
       const result = await loadOk(store, value, context(T0 + 10 * 365 * 86_400_000, { ttl: Infinity }));
-      expect(result.expiresAt === undefined || result.expiresAt === null, `expiresAt must be null for ttl Infinity, got ${preview(result.expiresAt)}`);
+      expect(
+        result.expiresAt === undefined || result.expiresAt === null,
+        `expiresAt must be null for ttl Infinity, got ${preview(result.expiresAt)}`,
+      );
     }),
     check('issuedAfter revokes what was issued before it', async (store) => {
       const value = await save(store, sample(1));
       const result = await load(store, value, context(T0 + 20_000, { issuedAfter: T0 + 10_000 }));
-      expect(!result.ok && result.reason === 'revoked', `load must fail with 'revoked' for a value issued before issuedAfter, got ${preview(result)}`);
+      expect(
+        !result.ok && result.reason === 'revoked',
+        `load must fail with 'revoked' for a value issued before issuedAfter, got ${preview(result)}`,
+      );
       await loadOk(store, value, context(T0 + 20_000, { issuedAfter: T0 - 10_000 }));
     }),
     check('metadata, when given, is consistent', async (store) => {
       const result = await loadOk(store, await save(store, sample(1)));
       const { issuedAt, expiresAt } = result;
       if (issuedAt !== undefined && issuedAt !== null) {
-        expect(issuedAt <= T0 && issuedAt > T0 - 1000, `issuedAt must be context.now of the save (whole seconds), got ${issuedAt} for ${T0}`);
+        expect(
+          issuedAt <= T0 && issuedAt > T0 - 1000,
+          `issuedAt must be context.now of the save (whole seconds), got ${issuedAt} for ${T0}`,
+        );
         if (expiresAt !== undefined && expiresAt !== null) {
-          expect(expiresAt - issuedAt === TTL * 1000, `expiresAt must be issuedAt + ttl, got ${expiresAt - issuedAt} ms after`);
+          expect(
+            expiresAt - issuedAt === TTL * 1000,
+            `expiresAt must be issuedAt + ttl, got ${expiresAt - issuedAt} ms after`,
+          );
         }
       }
-      expect(result.rotated === undefined || typeof result.rotated === 'boolean', `rotated must be a boolean, got ${preview(result.rotated)}`);
+      expect(
+        result.rotated === undefined || typeof result.rotated === 'boolean',
+        `rotated must be a boolean, got ${preview(result.rotated)}`,
+      );
     }),
-    check('ids: save({ id }) updates that session, save without id makes a new one, destroy removes it', async (store) => {
-      const first = await loadOk(store, await save(store, sample(1)));
-      if (first.id === undefined) {
-        expect(store.destroy === undefined, 'a store with destroy() must return the id of a session from load');
-        return;
-      }
-      const updated = await save(store, sample(2), { id: first.id });
-      const reloaded = await loadOk(store, updated);
-      expect(reloaded.id === first.id, 'save with context.id must keep that id');
-      expectSameData(reloaded.data, sample(2));
-      const other = await loadOk(store, await save(store, sample(2)));
-      expect(other.id !== first.id, 'save without context.id must mint a new id');
-      expect(typeof store.destroy === 'function', 'a store that returns ids must implement destroy(id)');
-      await store.destroy!(first.id, context(T0));
-      const gone = await load(store, updated);
-      expect(!gone.ok, 'load must fail after destroy(id)');
-      await store.destroy!(first.id, context(T0));
-      await loadOk(store, await save(store, sample(1)));
-    }),
+    check(
+      'ids: save({ id }) updates that session, save without id makes a new one, destroy removes it',
+      async (store) => {
+        const first = await loadOk(store, await save(store, sample(1)));
+        if (first.id === undefined) {
+          expect(store.destroy === undefined, 'a store with destroy() must return the id of a session from load');
+          return;
+        }
+        const updated = await save(store, sample(2), { id: first.id });
+        const reloaded = await loadOk(store, updated);
+        expect(reloaded.id === first.id, 'save with context.id must keep that id');
+        expectSameData(reloaded.data, sample(2));
+        const other = await loadOk(store, await save(store, sample(2)));
+        expect(other.id !== first.id, 'save without context.id must mint a new id');
+        expect(typeof store.destroy === 'function', 'a store that returns ids must implement destroy(id)');
+        await store.destroy!(first.id, context(T0));
+        const gone = await load(store, updated);
+        expect(!gone.ok, 'load must fail after destroy(id)');
+        await store.destroy!(first.id, context(T0));
+        await loadOk(store, await save(store, sample(1)));
+      },
+    ),
     check('destroyed stays destroyed: a late save for a destroyed id saves nothing and answers null', async (store) => {
       const first = await loadOk(store, await save(store, sample(1)));
       if (first.id === undefined || store.destroy === undefined) return; // stateless, or caught by the ids check
@@ -192,14 +254,24 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
       const other = await loadOk(store, await save(store, sample(1)));
       await store.destroy!(other.id!, context(T0));
       const replacing: unknown = await store.save(sample(2), context(T0, { replaces: other.id }));
-      expect(replacing === null, `save replacing a destroyed entry (regenerate) must answer null, got ${preview(replacing)}`);
+      expect(
+        replacing === null,
+        `save replacing a destroyed entry (regenerate) must answer null, got ${preview(replacing)}`,
+      );
     }),
     ...(['changed', 'rolling', 'regenerated'] as const).map((kind) =>
       check(`logout race: a request in flight during destroy() cannot undo it (${kind})`, async (store) => {
         // A stateless store cannot destroy what the client holds (issuedAfter and revocableStore do that).
         if (store.destroy === undefined) return;
         let now = T0;
-        const config = configure({ name, store, ttl: TTL, rolling: kind === 'rolling' ? 'always' : false, clockSkew: 0, now: () => now });
+        const config = configure({
+          name,
+          store,
+          ttl: TTL,
+          rolling: kind === 'rolling' ? 'always' : false,
+          clockSkew: 0,
+          now: () => now,
+        });
         const login = await readWith(undefined, config);
         login.session.set('userId', '12345');
         const header = cookieHeader(await commitWith(login, config));
@@ -214,7 +286,10 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
         if (kind === 'regenerated') thief.session.regenerate();
         const late = await commitWith(thief, config);
         const revived = late.filter((line) => !/; Max-Age=0(;|$)/.test(line));
-        expect(revived.length === 0, `a commit after the session was destroyed must only expire cookies, got ${preview(revived)}`);
+        expect(
+          revived.length === 0,
+          `a commit after the session was destroyed must only expire cookies, got ${preview(revived)}`,
+        );
         expect(late.length > 0, 'a commit after the session was destroyed must expire the cookie');
         expect((await readWith(header, config)).session.isNew, 'the destroyed session must stay destroyed');
       }),
@@ -235,7 +310,10 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
       const again = await readWith(header, config);
       again.session.regenerate();
       const regenerated = await commitWith(again, config);
-      expect(regenerated.length === 1 && cookieHeader(regenerated) !== header, 'regenerate() must issue a new cookie value');
+      expect(
+        regenerated.length === 1 && cookieHeader(regenerated) !== header,
+        'regenerate() must issue a new cookie value',
+      );
       const afterRegenerate = await readWith(cookieHeader(regenerated), config);
       expect(afterRegenerate.session.get('userId') === '12345', 'regenerate() must keep the data');
       const doomed = await readWith(cookieHeader(regenerated), config);
@@ -252,8 +330,17 @@ export function storeConformance(makeStore: () => SessionStore | Promise<Session
  */
 const samples = (): readonly ReadonlyMap<string, string>[] => [
   new Map(),
-  new Map([['userId', '12345'], ['role', 'admin']]),
-  new Map([['', ''], ['emoji 🍪', 'naïve café ✓'], ['rtl', 'שלום'], ['json', '{"a":[1,2]}'], ['nul', '\u0000']]),
+  new Map([
+    ['userId', '12345'],
+    ['role', 'admin'],
+  ]),
+  new Map([
+    ['', ''],
+    ['emoji 🍪', 'naïve café ✓'],
+    ['rtl', 'שלום'],
+    ['json', '{"a":[1,2]}'],
+    ['nul', '\u0000'],
+  ]),
   new Map(Array.from({ length: 50 }, (_, i) => [`key${i}`, `value-${i}`.repeat(3)] as [string, string])),
 ];
 
@@ -266,7 +353,10 @@ function expect(condition: boolean, message: string): asserts condition {
 function expectSameData(actual: ReadonlyMap<string, string>, expected: ReadonlyMap<string, string>): void {
   expect(actual.size === expected.size, `load must return ${expected.size} entries, got ${actual.size}`);
   for (const [key, value] of expected) {
-    expect(actual.get(key) === value, `load must return ${preview(value)} for ${preview(key)}, got ${preview(actual.get(key))}`);
+    expect(
+      actual.get(key) === value,
+      `load must return ${preview(value)} for ${preview(key)}, got ${preview(actual.get(key))}`,
+    );
   }
 }
 
@@ -284,7 +374,10 @@ function cookieHeader(lines: readonly string[]): string {
 }
 
 function preview(value: unknown): string {
-  if (typeof value === 'string') return value.length > 40 ? `${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return value.length > 40
+      ? `${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)`
+      : JSON.stringify(value);
   try {
     const json = JSON.stringify(value);
     return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 80)}…` : json;

@@ -48,15 +48,31 @@ export interface CookieStoreOptions {
 }
 
 /** cookieStore on a given core (public and direct). Validates the options at once, at start-up. */
-export function makeCookieStore(core: SealedSessionCore, direct: DirectCore, options: CookieStoreOptions): SessionStore {
+export function makeCookieStore(
+  core: SealedSessionCore,
+  direct: DirectCore,
+  options: CookieStoreOptions,
+): SessionStore {
   // Own properties only (checkRecord): a polluted prototype must not turn sealing into signing.
-  const { keys, signed = false } = checkRecord(options, 'cookieStore options', ['keys', 'signed'], '{ keys, signed? }') as unknown as CookieStoreOptions;
+  const { keys, signed = false } = checkRecord(
+    options,
+    'cookieStore options',
+    ['keys', 'signed'],
+    '{ keys, signed? }',
+  ) as unknown as CookieStoreOptions;
   keyringState(keys);
-  if (typeof signed !== 'boolean') throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);
+  if (typeof signed !== 'boolean')
+    throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);
   const [make, open] = signed ? [core.sign, core.verify] : [core.seal, core.unseal];
   const [makeDirect, openDirect] = signed ? [direct.sign, direct.verify] : [direct.seal, direct.unseal];
   const saveOptions = (context: SaveContext) => ({ keys, ttl: context.ttl, context: context.name, now: context.now });
-  const loadOptions = (context: StoreContext) => ({ keys, context: context.name, now: context.now, clockSkew: context.clockSkew, issuedAfter: context.issuedAfter });
+  const loadOptions = (context: StoreContext) => ({
+    keys,
+    context: context.name,
+    now: context.now,
+    clockSkew: context.clockSkew,
+    issuedAfter: context.issuedAfter,
+  });
   // The core's UnsealResult is a StoreLoadResult: data, keyId, issuedAt, expiresAt, rotated.
   const store: SessionStore = Object.freeze({
     save: (data, context) => make(data, saveOptions(context)),
@@ -74,7 +90,9 @@ export function makeCookieStore(core: SealedSessionCore, direct: DirectCore, opt
       const cached = cache.get(value, context, keys, into);
       if (cached !== undefined) return cached;
       const opened = openDirect(value, loadOptions(context), into);
-      return isThenable(opened) ? opened.then((result) => admit(value, context, result as StoreLoadResult)) : admit(value, context, opened);
+      return isThenable(opened)
+        ? opened.then((result) => admit(value, context, result as StoreLoadResult))
+        : admit(value, context, opened);
     },
     save: (data, context) => makeDirect(data, saveOptions(context)),
   });

@@ -108,7 +108,6 @@ const ATTRIBUTE_KEYS: readonly string[] = Object.freeze([
   'partitioned',
 ]);
 
-
 // ---------------------------------------------------------------------------------------------
 // Parsing
 // ---------------------------------------------------------------------------------------------
@@ -371,9 +370,7 @@ function checkDomain(value: unknown): string | undefined {
   }
   for (const label of host.split('.')) {
     if (label.length > MAX_LABEL_LENGTH) {
-      throw new RangeError(
-        `domain: expected labels of at most ${MAX_LABEL_LENGTH} characters, got ${describe(label)}`,
-      );
+      throw new RangeError(`domain: expected labels of at most ${MAX_LABEL_LENGTH} characters, got ${describe(label)}`);
     }
   }
   return value;
@@ -463,7 +460,8 @@ export function serializeSetCookie(name: string, value: string, attributes?: Set
 
   let record: Record<string, unknown> = {};
   if (attributes !== undefined) {
-    const proto: unknown = typeof attributes === 'object' && attributes !== null ? Object.getPrototypeOf(attributes) : undefined;
+    const proto: unknown =
+      typeof attributes === 'object' && attributes !== null ? Object.getPrototypeOf(attributes) : undefined;
     // Plain objects only: a Map or class instance would otherwise pass with its settings ignored.
     if (proto !== Object.prototype && proto !== null) {
       throw new TypeError(`cookie attributes: expected a plain object, got ${describe(attributes)}`);
@@ -522,9 +520,7 @@ function checkPrefixes(
   shown: (key: string) => string,
 ): void {
   const fail = (prefix: string, expected: string, got: string): never => {
-    throw new TypeError(
-      `cookie name with the ${prefix} prefix (RFC 6265bis §4.1.3): expected ${expected}, got ${got}`,
-    );
+    throw new TypeError(`cookie name with the ${prefix} prefix (RFC 6265bis §4.1.3): expected ${expected}, got ${got}`);
   };
   const isHost = hasPrefix(name, '__Host-');
   const isSecure = hasPrefix(name, '__Secure-');

@@ -23,7 +23,9 @@ export function compiledForSession(config: SessionConfig, compiledConfig: Compil
   if (persistent === undefined) return compiledConfig;
   const answer: unknown = persistent(session);
   if (typeof answer !== 'boolean') {
-    throw new TypeError(`options.persistent: expected a function returning a boolean, got one returning ${describe(answer)}`);
+    throw new TypeError(
+      `options.persistent: expected a function returning a boolean, got one returning ${describe(answer)}`,
+    );
   }
   if (answer) return compiledConfig;
   let variant = browserSession.get(compiledConfig);

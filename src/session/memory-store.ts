@@ -77,23 +77,37 @@ const DEFAULT_MAX_ENTRY_BYTES = 256 * 1024;
 
 /** memoryStore on a given core. Validates the options at once. */
 export function makeMemoryStore(core: DirectCore, options: MemoryStoreOptions): MemoryStore {
-  const { keys, maxEntries = DEFAULT_MAX_ENTRIES, maxBytes = DEFAULT_MAX_BYTES, maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES, indexBy } = checkRecord(
+  const {
+    keys,
+    maxEntries = DEFAULT_MAX_ENTRIES,
+    maxBytes = DEFAULT_MAX_BYTES,
+    maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES,
+    indexBy,
+  } = checkRecord(
     options,
     'memoryStore options',
     ['keys', 'maxEntries', 'maxBytes', 'maxEntryBytes', 'indexBy'],
     '{ keys, maxEntries?, maxBytes?, maxEntryBytes?, indexBy? }',
   ) as unknown as MemoryStoreOptions;
   keyringState(keys);
-  for (const [option, value] of [['maxEntries', maxEntries], ['maxBytes', maxBytes], ['maxEntryBytes', maxEntryBytes]] as const) {
+  for (const [option, value] of [
+    ['maxEntries', maxEntries],
+    ['maxBytes', maxBytes],
+    ['maxEntryBytes', maxEntryBytes],
+  ] as const) {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw new RangeError(`memoryStore options.${option}: expected a whole number from 1, got ${describe(value)}`);
     }
   }
   if (maxEntryBytes > maxBytes) {
-    throw new RangeError(`memoryStore options.maxEntryBytes: expected at most maxBytes (${maxBytes}), got ${maxEntryBytes}`);
+    throw new RangeError(
+      `memoryStore options.maxEntryBytes: expected at most maxBytes (${maxBytes}), got ${maxEntryBytes}`,
+    );
   }
   if (indexBy !== undefined && typeof indexBy !== 'string') {
-    throw new TypeError(`memoryStore options.indexBy: expected a session key (a string) or undefined, got ${describe(indexBy)}`);
+    throw new TypeError(
+      `memoryStore options.indexBy: expected a session key (a string) or undefined, got ${describe(indexBy)}`,
+    );
   }
   // Insertion order is save order: the first entry is always the one saved longest ago.
   const entries = new Map<string, Entry>();
@@ -129,7 +143,9 @@ export function makeMemoryStore(core: DirectCore, options: MemoryStoreOptions): 
       let size = 0;
       for (const [key, value] of data) size += 2 * (key.length + value.length);
       if (size > maxEntryBytes) {
-        throw new RangeError(`memoryStore: expected a session of at most maxEntryBytes (${maxEntryBytes} bytes), got ${size} bytes`);
+        throw new RangeError(
+          `memoryStore: expected a session of at most maxEntryBytes (${maxEntryBytes} bytes), got ${size} bytes`,
+        );
       }
       // A new id: 32 CSPRNG bytes (256 bits, base64url), never guessable, never taken from the client.
       const id = context.id ?? core.generateKey();
@@ -172,14 +188,26 @@ export function makeMemoryStore(core: DirectCore, options: MemoryStoreOptions): 
         return { ok: false, reason: 'expired' };
       }
       // A copy: the application's changes reach the store only through save.
-      return { ok: true, data: new Map(entry.data), id, keyId: token.keyId, issuedAt: token.issuedAt, expiresAt: token.expiresAt, rotated: token.rotated };
+      return {
+        ok: true,
+        data: new Map(entry.data),
+        id,
+        keyId: token.keyId,
+        issuedAt: token.issuedAt,
+        expiresAt: token.expiresAt,
+        rotated: token.rotated,
+      };
     },
     async destroy(id) {
       remove(id);
     },
     async destroyAll(value) {
-      if (indexBy === undefined) throw new TypeError('memoryStore.destroyAll: expected a store made with the indexBy option, got one without');
-      if (typeof value !== 'string') throw new TypeError(`memoryStore.destroyAll: expected the ${JSON.stringify(indexBy)} value (a string), got ${describe(value)}`);
+      if (indexBy === undefined)
+        throw new TypeError('memoryStore.destroyAll: expected a store made with the indexBy option, got one without');
+      if (typeof value !== 'string')
+        throw new TypeError(
+          `memoryStore.destroyAll: expected the ${JSON.stringify(indexBy)} value (a string), got ${describe(value)}`,
+        );
       const ids = [...(owners.get(value) ?? [])];
       for (const id of ids) remove(id);
       return ids.length;

@@ -62,7 +62,6 @@ export const MIN_MAX_SIZE = 512;
 /** The longest ttl: 2^39 seconds, so issue time plus ttl stays within the token's 40-bit field for millennia. */
 const MAX_SESSION_TTL = 2 ** 39;
 
-
 /** Defaults of {@link SessionOptions}. Frozen: nothing can change them for other callers. */
 export const SESSION_DEFAULTS = Object.freeze({
   /** 7 days, the core's default token lifetime. */
@@ -254,9 +253,31 @@ const compiled = new WeakMap<SessionConfig, Compiled>();
 const resolved = new WeakMap<object, SessionConfig>();
 
 const OPTION_KEYS: readonly string[] = Object.freeze([
-  'name', 'store', 'keys', 'ttl', 'cookie', 'rolling', 'onInvalid', 'maxChunks', 'maxSize', 'clockSkew', 'issuedAfter', 'now', 'onWarning', 'storeTimeout', 'persistent',
+  'name',
+  'store',
+  'keys',
+  'ttl',
+  'cookie',
+  'rolling',
+  'onInvalid',
+  'maxChunks',
+  'maxSize',
+  'clockSkew',
+  'issuedAfter',
+  'now',
+  'onWarning',
+  'storeTimeout',
+  'persistent',
 ]);
-const COOKIE_KEYS: readonly string[] = Object.freeze(['maxAge', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned']);
+const COOKIE_KEYS: readonly string[] = Object.freeze([
+  'maxAge',
+  'path',
+  'domain',
+  'secure',
+  'httpOnly',
+  'sameSite',
+  'partitioned',
+]);
 
 /** Makes the default store from `keys`; supplied by the runtime binding (see bind.ts). */
 export type DefaultStoreFactory = (keys: Keyring) => SessionStore;
@@ -267,7 +288,11 @@ export type DefaultStoreFactory = (keys: Keyring) => SessionStore;
  * Without `makeDefaultStore` (the runtime-neutral path) the `keys` shortcut is refused with a
  * message saying where to get it.
  */
-export function configure(options: SessionOptions | SessionConfig, makeDefaultStore?: DefaultStoreFactory, headLimit?: () => number): SessionConfig {
+export function configure(
+  options: SessionOptions | SessionConfig,
+  makeDefaultStore?: DefaultStoreFactory,
+  headLimit?: () => number,
+): SessionConfig {
   if (typeof options === 'object' && options !== null) {
     if (compiled.has(options as SessionConfig)) return options as SessionConfig;
     const cached = resolved.get(options);
@@ -282,7 +307,11 @@ export function configure(options: SessionOptions | SessionConfig, makeDefaultSt
  * The config of `options`, or a rejected promise for bad options: the async API rejects, never throws
  * synchronously. No closure, no extra promise: this runs on every request.
  */
-export function resolve(options: SessionOptions | SessionConfig, defaultStore: DefaultStoreFactory | undefined, headLimit?: () => number): SessionConfig | Promise<never> {
+export function resolve(
+  options: SessionOptions | SessionConfig,
+  defaultStore: DefaultStoreFactory | undefined,
+  headLimit?: () => number,
+): SessionConfig | Promise<never> {
   try {
     return configure(options, defaultStore, headLimit);
   } catch (error) {
@@ -305,17 +334,25 @@ export function compiledOf(config: SessionConfig): Compiled {
   return compiled.get(config)!;
 }
 
-function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined, headLimit: (() => number) | undefined): SessionConfig {
+function build(
+  input: unknown,
+  makeDefaultStore: DefaultStoreFactory | undefined,
+  headLimit: (() => number) | undefined,
+): SessionConfig {
   const options = checkRecord(input, 'options', OPTION_KEYS, '{ name, keys } or { name, store }');
   const name = options.name;
   if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError(`options.name: expected a cookie name (an RFC 6265 token such as "__Host-session"), got ${describe(name)}`);
+    throw new TypeError(
+      `options.name: expected a cookie name (an RFC 6265 token such as "__Host-session"), got ${describe(name)}`,
+    );
   }
   // Before the grammar check, so a megabyte name is refused without scanning it.
   // The name is also every token's context, which the core bounds (MAX_CONTEXT_BYTES; a token is
   // ASCII, so characters are bytes): refuse here what would otherwise fail on every request.
   if (name.length > MAX_CONTEXT_BYTES) {
-    throw new RangeError(`options.name: expected at most ${MAX_CONTEXT_BYTES} characters (it is also the tokens' context), got ${name.length}`);
+    throw new RangeError(
+      `options.name: expected at most ${MAX_CONTEXT_BYTES} characters (it is also the tokens' context), got ${name.length}`,
+    );
   }
   const ttl = options.ttl ?? SESSION_DEFAULTS.ttl;
   if (ttl !== Infinity && (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl < 1)) {
@@ -323,12 +360,16 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   }
   // Tokens carry expiry in 40 bits of seconds; a ttl that overflows it would fail every commit.
   if (ttl !== Infinity && ttl > MAX_SESSION_TTL) {
-    throw new RangeError(`options.ttl: expected at most ${MAX_SESSION_TTL} seconds (2^39, about 17000 years) or Infinity, got ${ttl}`);
+    throw new RangeError(
+      `options.ttl: expected at most ${MAX_SESSION_TTL} seconds (2^39, about 17000 years) or Infinity, got ${ttl}`,
+    );
   }
   const store = resolveStore(options.store, options.keys, makeDefaultStore);
   const maxChunks = options.maxChunks ?? SESSION_DEFAULTS.maxChunks;
   if (typeof maxChunks !== 'number' || !Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > MAX_CHUNKS) {
-    throw new RangeError(`options.maxChunks: expected a whole number from 1 to ${MAX_CHUNKS}, got ${describe(maxChunks)}`);
+    throw new RangeError(
+      `options.maxChunks: expected a whole number from 1 to ${MAX_CHUNKS}, got ${describe(maxChunks)}`,
+    );
   }
   const maxSize = resolveMaxSize(options.maxSize, headLimit?.() ?? DEFAULT_HEAD_LIMIT);
   const clockSkew = options.clockSkew ?? SESSION_DEFAULTS.clockSkew;
@@ -337,19 +378,34 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
   }
   const rolling = resolveRolling(options.rolling);
   const issuedAfter = options.issuedAfter;
-  if (issuedAfter !== undefined && typeof issuedAfter !== 'function' && (typeof issuedAfter !== 'number' || Number.isNaN(issuedAfter))) {
-    throw new TypeError(`options.issuedAfter: expected ms since the epoch or a function returning them, got ${describe(issuedAfter)}`);
+  if (
+    issuedAfter !== undefined &&
+    typeof issuedAfter !== 'function' &&
+    (typeof issuedAfter !== 'number' || Number.isNaN(issuedAfter))
+  ) {
+    throw new TypeError(
+      `options.issuedAfter: expected ms since the epoch or a function returning them, got ${describe(issuedAfter)}`,
+    );
   }
   const onInvalid = options.onInvalid;
   if (onInvalid !== undefined && typeof onInvalid !== 'function') {
     throw new TypeError(`options.onInvalid: expected a function (reason) => void, got ${describe(onInvalid)}`);
   }
   const now = options.now ?? Date.now;
-  if (typeof now !== 'function') throw new TypeError(`options.now: expected a function returning ms since the epoch, got ${describe(now)}`);
+  if (typeof now !== 'function')
+    throw new TypeError(`options.now: expected a function returning ms since the epoch, got ${describe(now)}`);
   const storeTimeout = options.storeTimeout ?? DEFAULT_STORE_TIMEOUT;
   // 2^31-1: setTimeout fires at once for anything longer.
-  if (storeTimeout !== Infinity && (typeof storeTimeout !== 'number' || !Number.isInteger(storeTimeout) || storeTimeout < 1 || storeTimeout > 2 ** 31 - 1)) {
-    throw new RangeError(`options.storeTimeout: expected a whole number of ms from 1 to 2147483647 or Infinity, got ${describe(storeTimeout)}`);
+  if (
+    storeTimeout !== Infinity &&
+    (typeof storeTimeout !== 'number' ||
+      !Number.isInteger(storeTimeout) ||
+      storeTimeout < 1 ||
+      storeTimeout > 2 ** 31 - 1)
+  ) {
+    throw new RangeError(
+      `options.storeTimeout: expected a whole number of ms from 1 to 2147483647 or Infinity, got ${describe(storeTimeout)}`,
+    );
   }
   const persistent = options.persistent;
   if (persistent !== undefined && typeof persistent !== 'function') {
@@ -397,25 +453,29 @@ function build(input: unknown, makeDefaultStore: DefaultStoreFactory | undefined
     storeTimeout: storeTimeout as number,
     persistent: persistent as SessionConfig['persistent'],
   });
-  compiled.set(config, Object.freeze({
-    suffix,
-    plainCapacity,
-    chunkCapacity,
-    chunkNames,
-    lineBytes: line.length + SET_COOKIE_LINE_OVERHEAD,
-    writable: writableMask(maxChunks, maxSize, line.length + SET_COOKIE_LINE_OVERHEAD, chunkCapacity),
-    deletePlain: serializeSetCookie(name, '', expired),
-    deleteChunk: Object.freeze(chunkNames.map((chunk) => serializeSetCookie(chunk, '', expired))),
-    rollAfter: rollAfter(rolling, ttl, cookie.maxAge),
-    defaultKeys: options.store === undefined ? (options.keys as Keyring) : undefined,
-  }));
+  compiled.set(
+    config,
+    Object.freeze({
+      suffix,
+      plainCapacity,
+      chunkCapacity,
+      chunkNames,
+      lineBytes: line.length + SET_COOKIE_LINE_OVERHEAD,
+      writable: writableMask(maxChunks, maxSize, line.length + SET_COOKIE_LINE_OVERHEAD, chunkCapacity),
+      deletePlain: serializeSetCookie(name, '', expired),
+      deleteChunk: Object.freeze(chunkNames.map((chunk) => serializeSetCookie(chunk, '', expired))),
+      rollAfter: rollAfter(rolling, ttl, cookie.maxAge),
+      defaultKeys: options.store === undefined ? (options.keys as Keyring) : undefined,
+    }),
+  );
   store.validate?.(Object.freeze({ name, ttl }));
   return config;
 }
 
 function resolveOnWarning(onWarning: unknown): (message: string) => void {
   if (onWarning === undefined) return (message) => console.warn(message);
-  if (typeof onWarning !== 'function') throw new TypeError(`options.onWarning: expected a function (message) => void, got ${describe(onWarning)}`);
+  if (typeof onWarning !== 'function')
+    throw new TypeError(`options.onWarning: expected a function (message) => void, got ${describe(onWarning)}`);
   return onWarning as (message: string) => void;
 }
 
@@ -427,7 +487,9 @@ function resolveOnWarning(onWarning: unknown): (message: string) => void {
 function resolveMaxSize(maxSize: unknown, headLimit: number): number {
   if (maxSize === undefined) return SESSION_DEFAULTS.maxSize;
   if (typeof maxSize !== 'number' || !Number.isSafeInteger(maxSize) || maxSize < MIN_MAX_SIZE) {
-    throw new RangeError(`options.maxSize: expected a whole number of bytes from ${MIN_MAX_SIZE}, got ${describe(maxSize)}`);
+    throw new RangeError(
+      `options.maxSize: expected a whole number of bytes from ${MIN_MAX_SIZE}, got ${describe(maxSize)}`,
+    );
   }
   const ceiling = headLimit - HEAD_ROOM;
   if (maxSize > ceiling) {
@@ -476,7 +538,12 @@ function writableMask(maxChunks: number, maxSize: number, lineBytes: number, chu
  * the app) would supply options nobody wrote: `signed: true` sends the data in clear, `domain`,
  * `sameSite: 'none'` or `httpOnly: false` weaken the cookie. Each option is read once, here.
  */
-export function checkRecord(value: unknown, where: string, keys: readonly string[], shape: string): Record<string, unknown> {
+export function checkRecord(
+  value: unknown,
+  where: string,
+  keys: readonly string[],
+  shape: string,
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${where}: expected an object with ${shape}, got ${describe(value)}`);
   }
@@ -485,7 +552,9 @@ export function checkRecord(value: unknown, where: string, keys: readonly string
   // not shown (SECURITY.md, error messages): it may be a secret passed in the wrong place.
   Object.keys(value).forEach((key, index) => {
     if (!keys.includes(key)) {
-      throw new TypeError(`${where}: expected only the keys ${keys.join(', ')}, got an unknown key (own key #${index + 1}, ${describe(key)})`);
+      throw new TypeError(
+        `${where}: expected only the keys ${keys.join(', ')}, got an unknown key (own key #${index + 1}, ${describe(key)})`,
+      );
     }
     own[key] = (value as Record<string, unknown>)[key];
   });
@@ -494,14 +563,18 @@ export function checkRecord(value: unknown, where: string, keys: readonly string
 
 function resolveStore(store: unknown, keys: unknown, makeDefaultStore: DefaultStoreFactory | undefined): SessionStore {
   if (store !== undefined && keys !== undefined) {
-    throw new TypeError('options: expected either store or keys, got both (keys is the shortcut for store: cookieStore({ keys }))');
+    throw new TypeError(
+      'options: expected either store or keys, got both (keys is the shortcut for store: cookieStore({ keys }))',
+    );
   }
   if (store !== undefined) {
     checkStore(store, 'options.store');
     return store;
   }
   if (keys === undefined) {
-    throw new TypeError('options: expected keys (a keyring from createKeyring()) or store (a SessionStore), got neither');
+    throw new TypeError(
+      'options: expected keys (a keyring from createKeyring()) or store (a SessionStore), got neither',
+    );
   }
   if (makeDefaultStore === undefined) {
     throw new TypeError(
@@ -517,14 +590,18 @@ function resolveRolling(rolling: unknown): boolean | number {
   if (rolling === 'always') return true;
   if (typeof rolling === 'boolean') return rolling;
   if (typeof rolling === 'number' && rolling > 0 && rolling <= 1) return rolling;
-  throw new RangeError(`options.rolling: expected false, true, 'always' or a share of the lifetime in (0, 1], got ${describe(rolling)}`);
+  throw new RangeError(
+    `options.rolling: expected false, true, 'always' or a share of the lifetime in (0, 1], got ${describe(rolling)}`,
+  );
 }
 
 function resolveMaxAge(maxAge: unknown, ttl: number): number | undefined {
   if (maxAge === undefined || maxAge === 'ttl') return Math.min(ttl, MAX_COOKIE_AGE);
   if (maxAge === 'session') return undefined;
   if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 1) {
-    throw new RangeError(`options.cookie.maxAge: expected 'ttl', 'session' or a whole number of seconds from 1, got ${describe(maxAge)}`);
+    throw new RangeError(
+      `options.cookie.maxAge: expected 'ttl', 'session' or a whole number of seconds from 1, got ${describe(maxAge)}`,
+    );
   }
   if (maxAge > MAX_COOKIE_AGE) {
     throw new RangeError(

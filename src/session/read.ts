@@ -50,7 +50,8 @@ class State implements SessionState {
   readonly #internals: StateInternals;
 
   static {
-    internalsOf = (state) => (typeof state === 'object' && state !== null && #internals in state ? (state as State).#internals : undefined);
+    internalsOf = (state) =>
+      typeof state === 'object' && state !== null && #internals in state ? (state as State).#internals : undefined;
   }
 
   constructor(internals: StateInternals) {
@@ -66,7 +67,8 @@ class State implements SessionState {
 /** The internals of a state from readSession, or a TypeError. */
 export function stateInternals(state: unknown): StateInternals {
   const internals = internalsOf(state);
-  if (internals === undefined) throw new TypeError(`state: expected the result of readSession(), got ${describe(state)}`);
+  if (internals === undefined)
+    throw new TypeError(`state: expected the result of readSession(), got ${describe(state)}`);
   return internals;
 }
 
@@ -79,7 +81,10 @@ export function stateInternals(state: unknown): StateInternals {
  * const state = await readSession(request.headers.get('cookie'), config);
  * ```
  */
-export function readSession(cookieHeader: string | null | undefined, options: SessionOptions | SessionConfig): Promise<SessionState> {
+export function readSession(
+  cookieHeader: string | null | undefined,
+  options: SessionOptions | SessionConfig,
+): Promise<SessionState> {
   const config = resolve(options, undefined);
   return config instanceof Promise ? config : readWith(cookieHeader, config);
 }
@@ -94,13 +99,20 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
     const cookies = sessionCookies(cookieHeader, config.name);
     const carried = cookies.mask;
     const found = carried === 0 ? undefined : readCarried(cookies, config, compiledOf(config));
-    if (found?.value === undefined) return Promise.resolve(emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined));
+    if (found?.value === undefined)
+      return Promise.resolve(emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined));
     const context = storeContext(config, undefined, undefined, null);
     // The cookie store decodes straight into the request's session; other stores return their data.
     const direct = directCookieStore(config.store);
     let target: Session | undefined;
-    const loading = direct === undefined ? bounded(config.store.load(found.value, context), config.storeTimeout, 'load') : direct.load(found.value, context, (target = new Session()));
-    if (isThenable(loading)) return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result, target, context.now));
+    const loading =
+      direct === undefined
+        ? bounded(config.store.load(found.value, context), config.storeTimeout, 'load')
+        : direct.load(found.value, context, (target = new Session()));
+    if (isThenable(loading))
+      return Promise.resolve(loading).then((result) =>
+        stateOf(config, carried, found.used, result, target, context.now),
+      );
     return Promise.resolve(stateOf(config, carried, found.used, loading, target, context.now));
   } catch (error) {
     return Promise.reject(error);
@@ -108,13 +120,23 @@ export function readWith(cookieHeader: string | null | undefined, config: Sessio
 }
 
 /** The state of a request whose cookie the store loaded (into `target`, or its own map), or judged invalid. */
-function stateOf(config: SessionConfig, carried: number, used: number, loaded: unknown, target: Session | undefined, readAt: number): State {
+function stateOf(
+  config: SessionConfig,
+  carried: number,
+  used: number,
+  loaded: unknown,
+  target: Session | undefined,
+  readAt: number,
+): State {
   const result = checkLoadResult(loaded);
   if (!result.ok) return emptyState(config, carried, result.reason);
   const { data, keyId = null, issuedAt = null, expiresAt = null } = result;
   return new State({
     config,
-    session: data === target ? markLoaded(target, keyId, issuedAt, expiresAt) : loadedSession(data, keyId, issuedAt, expiresAt),
+    session:
+      data === target
+        ? markLoaded(target, keyId, issuedAt, expiresAt)
+        : loadedSession(data, keyId, issuedAt, expiresAt),
     carried,
     used,
     loaded: true,
@@ -148,16 +170,25 @@ function emptyState(config: SessionConfig, carried: number, reason: SessionInval
  * SaveContext field (undefined or null for load), so every context has one shape; built field by
  * field, never by spreading (object spread here cost more than the rest of the session layer together).
  */
-export function storeContext(config: SessionConfig, id: string | undefined, replaces: string | undefined, issuedAt: number | null): SaveContext {
+export function storeContext(
+  config: SessionConfig,
+  id: string | undefined,
+  replaces: string | undefined,
+  issuedAt: number | null,
+): SaveContext {
   const now = config.now();
   if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
-    throw new TypeError(`options.now: expected a function returning ms since the epoch, got one returning ${describe(now)}`);
+    throw new TypeError(
+      `options.now: expected a function returning ms since the epoch, got one returning ${describe(now)}`,
+    );
   }
   let issuedAfter = config.issuedAfter;
   if (typeof issuedAfter === 'function') {
     issuedAfter = issuedAfter();
     if (issuedAfter !== undefined && (typeof issuedAfter !== 'number' || Number.isNaN(issuedAfter))) {
-      throw new TypeError(`options.issuedAfter: expected a function returning ms since the epoch or undefined, got one returning ${describe(issuedAfter)}`);
+      throw new TypeError(
+        `options.issuedAfter: expected a function returning ms since the epoch or undefined, got one returning ${describe(issuedAfter)}`,
+      );
     }
   }
   return { name: config.name, ttl: config.ttl, now, clockSkew: config.clockSkew, issuedAfter, id, replaces, issuedAt };

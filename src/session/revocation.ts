@@ -10,7 +10,14 @@
  */
 import { describe } from '../format/describe.js';
 import { checkRecord } from './options.js';
-import { checkStore, isThenable, type SaveContext, type SessionStore, type StoreContext, type StoreLoadResult } from './store.js';
+import {
+  checkStore,
+  isThenable,
+  type SaveContext,
+  type SessionStore,
+  type StoreContext,
+  type StoreLoadResult,
+} from './store.js';
 
 /** Where the cut-offs come from: see {@link revocableStore}. */
 export interface Revocation {
@@ -19,7 +26,10 @@ export interface Revocation {
    * is revoked when it was issued in the cut-off's second or before (tokens carry whole seconds, and
    * the safe side of that rounding is to revoke). Read the owner from `data` (e.g. its `userId`).
    */
-  cutoff(data: ReadonlyMap<string, string>, context: StoreContext): number | undefined | PromiseLike<number | undefined>;
+  cutoff(
+    data: ReadonlyMap<string, string>,
+    context: StoreContext,
+  ): number | undefined | PromiseLike<number | undefined>;
 }
 
 /** A cut-off rounded up to the next whole second: what was issued before it (in whole seconds) is revoked. */
@@ -60,13 +70,18 @@ export function revocableStore(store: SessionStore, revocation: Revocation): Ses
   checkStore(store, 'revocableStore store');
   checkRecord(revocation, 'revocableStore revocation', ['cutoff', 'revoke'], '{ cutoff(data, context) }');
   const { cutoff } = revocation;
-  if (typeof cutoff !== 'function') throw new TypeError(`revocableStore revocation.cutoff: expected a function (data, context) => ms or undefined, got ${describe(cutoff)}`);
+  if (typeof cutoff !== 'function')
+    throw new TypeError(
+      `revocableStore revocation.cutoff: expected a function (data, context) => ms or undefined, got ${describe(cutoff)}`,
+    );
 
   const cutoffOf = async (data: ReadonlyMap<string, string>, context: StoreContext): Promise<number | undefined> => {
     const answer = cutoff.call(revocation, data, context);
     const value = isThenable(answer) ? await answer : answer;
     if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value))) {
-      throw new TypeError(`revocableStore revocation.cutoff: expected ms since the epoch or undefined, got ${describe(value)}`);
+      throw new TypeError(
+        `revocableStore revocation.cutoff: expected ms since the epoch or undefined, got ${describe(value)}`,
+      );
     }
     return value;
   };
@@ -76,7 +91,8 @@ export function revocableStore(store: SessionStore, revocation: Revocation): Ses
       const result = await store.load(value, context);
       if (!result.ok) return result;
       const { issuedAt } = result;
-      if (typeof issuedAt !== 'number') throw new TypeError(`revocableStore: expected the store's load to return issuedAt, got ${describe(issuedAt)}`);
+      if (typeof issuedAt !== 'number')
+        throw new TypeError(`revocableStore: expected the store's load to return issuedAt, got ${describe(issuedAt)}`);
       const limit = await cutoffOf(result.data, context);
       if (limit !== undefined && issuedAt < cutoffSecond(limit)) return { ok: false, reason: 'revoked' };
       return result;
@@ -90,7 +106,9 @@ export function revocableStore(store: SessionStore, revocation: Revocation): Ses
       if (context.now >= after) return store.save(data, context);
       const wait = after - context.now;
       if (wait > MAX_WAIT_MS) {
-        throw new RangeError(`revocableStore: expected a cut-off in the past, got one ${wait} ms ahead of the clock (check the clocks of the servers that set it)`);
+        throw new RangeError(
+          `revocableStore: expected a cut-off in the past, got one ${wait} ms ahead of the clock (check the clocks of the servers that set it)`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
       const later: SaveContext = { ...context, now: after };

@@ -44,10 +44,16 @@ export const Change = Object.freeze({
 export interface SessionData {}
 
 /** The keys `get`, `set`, `has` and `delete` accept: any string, or the keys of {@link SessionData} once declared. */
-export type SessionKey = [keyof SessionData] extends [never] ? string : Extract<keyof SessionData, string> | `flash:${string}`;
+export type SessionKey = [keyof SessionData] extends [never]
+  ? string
+  : Extract<keyof SessionData, string> | `flash:${string}`;
 
 /** The value type of `key`: its type in {@link SessionData}, or `string`. */
-export type SessionValue<K extends string> = [K] extends [never] ? string : K extends keyof SessionData ? SessionData[K] : string;
+export type SessionValue<K extends string> = [K] extends [never]
+  ? string
+  : K extends keyof SessionData
+    ? SessionData[K]
+    : string;
 
 const mapSet = Map.prototype.set;
 const mapGet = Map.prototype.get;
@@ -133,7 +139,8 @@ export class Session extends Map<string, string> {
   constructor(entries?: Iterable<readonly [string, string]> | null) {
     // Not super(entries): Map's constructor would call this.set before the private fields exist.
     super();
-    if (entries !== undefined && entries !== null) for (const [key, value] of entries) (this as Map<string, string>).set(key, value);
+    if (entries !== undefined && entries !== null)
+      for (const [key, value] of entries) (this as Map<string, string>).set(key, value);
   }
 
   /** Sets an entry. Throws a TypeError for a key or value that is not a well-formed string. */
@@ -260,7 +267,12 @@ function committedError(method: string): TypeError {
 }
 
 /** Marks a session the core decoded its data into as loaded, with the metadata of the cookie. */
-export function markLoaded(session: Session, keyId: string | null, issuedAt: number | null, expiresAt: number | null): Session {
+export function markLoaded(
+  session: Session,
+  keyId: string | null,
+  issuedAt: number | null,
+  expiresAt: number | null,
+): Session {
   setMetadata(session, keyId, issuedAt, expiresAt);
   return session;
 }
@@ -269,11 +281,18 @@ export function markLoaded(session: Session, keyId: string | null, issuedAt: num
  * A session loaded from a store: the entries copied in without marking it changed, and the
  * metadata of the cookie. Throws a TypeError for data that is not strings (a broken store).
  */
-export function loadedSession(data: ReadonlyMap<string, string>, keyId: string | null, issuedAt: number | null, expiresAt: number | null): Session {
+export function loadedSession(
+  data: ReadonlyMap<string, string>,
+  keyId: string | null,
+  issuedAt: number | null,
+  expiresAt: number | null,
+): Session {
   const session = new Session();
   for (const [key, value] of data) {
     if (typeof key !== 'string' || typeof value !== 'string') {
-      throw new TypeError(`store.load: expected data of string keys and values, got ${describe(typeof key !== 'string' ? key : value)}`);
+      throw new TypeError(
+        `store.load: expected data of string keys and values, got ${describe(typeof key !== 'string' ? key : value)}`,
+      );
     }
     mapSet.call(session, key, value);
   }
@@ -284,7 +303,9 @@ function checkString(text: unknown, what: 'key' | 'value', key: unknown): void {
   if (typeof text !== 'string') {
     // The key's length, not its text (SECURITY.md, error messages).
     const where = what === 'value' && typeof key === 'string' ? ` for a key of length ${key.length}` : '';
-    throw new TypeError(`session.set: expected a string ${what}${where}, got ${describe(text)} (serialize other values, e.g. JSON.stringify)`);
+    throw new TypeError(
+      `session.set: expected a string ${what}${where}, got ${describe(text)} (serialize other values, e.g. JSON.stringify)`,
+    );
   }
   if (!isWellFormed(text)) {
     throw new TypeError(`session.set: expected a well-formed string ${what}, got one with a lone surrogate`);

@@ -181,7 +181,9 @@ export interface SessionStore {
 /** Throws a TypeError unless `store` has the methods of a {@link SessionStore}. */
 export function checkStore(store: unknown, where: string): asserts store is SessionStore {
   if (typeof store !== 'object' || store === null) {
-    throw new TypeError(`${where}: expected a SessionStore { save, load, destroy?, validate? }, got ${describe(store)}`);
+    throw new TypeError(
+      `${where}: expected a SessionStore { save, load, destroy?, validate? }, got ${describe(store)}`,
+    );
   }
   const record = store as Record<string, unknown>;
   for (const method of ['save', 'load'] as const) {
@@ -207,13 +209,17 @@ export function checkLoadResult(result: unknown): StoreLoadResult {
   const r = result as Record<string, unknown>;
   if (r.ok === false) {
     if (!SESSION_INVALID_REASONS.has(r.reason as SessionInvalidReason)) {
-      throw new TypeError(`store.load: expected a reason among ${[...SESSION_INVALID_REASONS].join(', ')}, got ${describe(r.reason)}`);
+      throw new TypeError(
+        `store.load: expected a reason among ${[...SESSION_INVALID_REASONS].join(', ')}, got ${describe(r.reason)}`,
+      );
     }
     return result as StoreLoadFailure;
   }
   if (r.ok !== true) throw new TypeError(`store.load: expected ok to be true or false, got ${describe(r.ok)}`);
-  if (!(r.data instanceof Map)) throw new TypeError(`store.load: expected data to be a Map<string, string>, got ${describe(r.data)}`);
-  if (r.id !== undefined && typeof r.id !== 'string') throw new TypeError(`store.load: expected id to be a string or undefined, got ${describe(r.id)}`);
+  if (!(r.data instanceof Map))
+    throw new TypeError(`store.load: expected data to be a Map<string, string>, got ${describe(r.data)}`);
+  if (r.id !== undefined && typeof r.id !== 'string')
+    throw new TypeError(`store.load: expected id to be a string or undefined, got ${describe(r.id)}`);
   checkOptionalTime(r.issuedAt, 'issuedAt');
   checkOptionalTime(r.expiresAt, 'expiresAt');
   if (r.keyId !== undefined && r.keyId !== null && typeof r.keyId !== 'string') {
@@ -227,7 +233,9 @@ export function checkLoadResult(result: unknown): StoreLoadResult {
 
 function checkOptionalTime(value: unknown, field: string): void {
   if (value !== undefined && value !== null && (typeof value !== 'number' || !Number.isFinite(value))) {
-    throw new TypeError(`store.load: expected ${field} to be ms since the epoch, null or undefined, got ${describe(value)}`);
+    throw new TypeError(
+      `store.load: expected ${field} to be ms since the epoch, null or undefined, got ${describe(value)}`,
+    );
   }
 }
 
@@ -241,7 +249,10 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * session layer chains its steps with this instead of awaits, so a synchronous store (the cookie
  * store on node:crypto) adds no promise to the request; callers wrap the end in one.
  */
-export function afterStore<T, U>(answer: T | PromiseLike<T>, next: (value: T) => U | PromiseLike<U>): U | PromiseLike<U> {
+export function afterStore<T, U>(
+  answer: T | PromiseLike<T>,
+  next: (value: T) => U | PromiseLike<U>,
+): U | PromiseLike<U> {
   return isThenable(answer) ? Promise.resolve(answer).then(next) : next(answer as T);
 }
 

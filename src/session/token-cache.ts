@@ -87,7 +87,8 @@ export class TokenCache {
     const key = token.slice(-KEY_CHARS);
     const entry = this.#entries.get(key);
     // `===` may stop at the first difference; reaching it takes the tag characters themselves.
-    if (entry === undefined || entry.token !== token || entry.keys !== keys || entry.context !== context.name) return undefined;
+    if (entry === undefined || entry.token !== token || entry.keys !== keys || entry.context !== context.name)
+      return undefined;
     if (!stillValid(entry, context)) {
       this.#delete(key, entry);
       return undefined;
@@ -96,7 +97,14 @@ export class TokenCache {
     // Map.prototype.set: the core fills the session the same way, so the session's own set (which
     // marks it changed) is not called; the session layer marks it loaded afterwards.
     for (let i = 0; i < entries.length; i += 2) mapSet.call(into, entries[i], entries[i + 1]);
-    return { ok: true, data: into, keyId: entry.keyId, issuedAt: entry.issuedAt, expiresAt: entry.expiresAt, rotated: entry.rotated };
+    return {
+      ok: true,
+      data: into,
+      keyId: entry.keyId,
+      issuedAt: entry.issuedAt,
+      expiresAt: entry.expiresAt,
+      rotated: entry.rotated,
+    };
   }
 
   /**
@@ -106,7 +114,13 @@ export class TokenCache {
    */
   admit(token: string, context: StoreContext, keys: Keyring, result: StoreLoadSuccess): void {
     const { issuedAt } = result;
-    if (token.length < KEY_CHARS || token.length > this.#maxChars || typeof issuedAt !== 'number' || !this.#seenBefore(token)) return;
+    if (
+      token.length < KEY_CHARS ||
+      token.length > this.#maxChars ||
+      typeof issuedAt !== 'number' ||
+      !this.#seenBefore(token)
+    )
+      return;
     const entries: string[] = [];
     for (const [name, value] of result.data) entries.push(name, value);
     const own = detached(token);

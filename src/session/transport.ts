@@ -29,10 +29,15 @@ const LOCAL_HOST = /^(?:localhost|[^:]*\.localhost|127(?:\.\d{1,3}){3}|\[::1\])(
  * checkTransport(state, request.url, request.headers.get('x-forwarded-proto'));
  * ```
  */
-export function checkTransport(state: SessionState, origin: string | undefined, forwardedProto?: string | string[] | null): void {
+export function checkTransport(
+  state: SessionState,
+  origin: string | undefined,
+  forwardedProto?: string | string[] | null,
+): void {
   const { config } = stateInternals(state);
   // Cheap tests first: this runs on every request.
-  if (!config.cookie.secure || warned.has(config) || typeof origin !== 'string' || !origin.startsWith('http://')) return;
+  if (!config.cookie.secure || warned.has(config) || typeof origin !== 'string' || !origin.startsWith('http://'))
+    return;
   const proto = Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto;
   if (typeof proto === 'string' && proto.split(',', 1)[0]!.trim().toLowerCase() === 'https') return;
   const end = origin.indexOf('/', 7);

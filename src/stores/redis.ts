@@ -68,7 +68,9 @@ function commandSender(client: unknown, where: string): SendCommand {
     const send = methods.sendCommand as (args: string[]) => Promise<unknown>;
     return (args) => send.call(client, args);
   }
-  throw new TypeError(`${where}: expected a node-redis client (createClient()) or an ioredis / iovalkey instance, got ${describe(client)}`);
+  throw new TypeError(
+    `${where}: expected a node-redis client (createClient()) or an ioredis / iovalkey instance, got ${describe(client)}`,
+  );
 }
 
 /**
@@ -77,10 +79,11 @@ function commandSender(client: unknown, where: string): SendCommand {
  */
 function script(send: SendCommand, source: string): (keys: string[], args: string[]) => Promise<unknown> {
   let sha: Promise<unknown> | undefined;
-  const load = () => (sha = send(['SCRIPT', 'LOAD', source]).catch((error: unknown) => {
-    sha = undefined;
-    throw error;
-  }));
+  const load = () =>
+    (sha = send(['SCRIPT', 'LOAD', source]).catch((error: unknown) => {
+      sha = undefined;
+      throw error;
+    }));
   return async (keys, args) => {
     const run = async () => send(['EVALSHA', String(await (sha ?? load())), String(keys.length), ...keys, ...args]);
     try {
@@ -165,13 +168,21 @@ const ID = 'id';
  * ```
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
-  checkRecord(options, 'redisStore options', ['client', 'keys', 'prefix', 'indexBy'], '{ client, keys, prefix?, indexBy? }');
+  checkRecord(
+    options,
+    'redisStore options',
+    ['client', 'keys', 'prefix', 'indexBy'],
+    '{ client, keys, prefix?, indexBy? }',
+  );
   const { client, keys, prefix = 'sess:', indexBy } = options;
   const send = commandSender(client, 'redisStore options.client');
   keyringState(keys);
-  if (typeof prefix !== 'string') throw new TypeError(`redisStore options.prefix: expected a string, got ${describe(prefix)}`);
+  if (typeof prefix !== 'string')
+    throw new TypeError(`redisStore options.prefix: expected a string, got ${describe(prefix)}`);
   if (indexBy !== undefined && typeof indexBy !== 'string') {
-    throw new TypeError(`redisStore options.indexBy: expected a session key (a string) or undefined, got ${describe(indexBy)}`);
+    throw new TypeError(
+      `redisStore options.indexBy: expected a session key (a string) or undefined, got ${describe(indexBy)}`,
+    );
   }
   const indexPrefix = `${prefix}idx:`;
   const saveScript = script(send, SAVE);
@@ -187,14 +198,32 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const id = context.id ?? generateKey();
       const ttl = context.ttl === Infinity ? '0' : String(context.ttl * 1000);
       const replaced = context.replaces === undefined ? '' : prefix + context.replaces;
-      const saved = await saveScript([prefix + id], [
-        json, ttl, owner === undefined ? '0' : '1', owner ?? '', indexPrefix, id, update ? '1' : '0', replaced, context.replaces ?? '', indexBy === undefined ? '0' : '1',
-      ]);
+      const saved = await saveScript(
+        [prefix + id],
+        [
+          json,
+          ttl,
+          owner === undefined ? '0' : '1',
+          owner ?? '',
+          indexPrefix,
+          id,
+          update ? '1' : '0',
+          replaced,
+          context.replaces ?? '',
+          indexBy === undefined ? '0' : '1',
+        ],
+      );
       if (Number(saved) !== 1) return null;
       return sign(new Map([[ID, id]]), { keys, ttl: context.ttl, context: context.name, now: context.now });
     },
     async load(value, context) {
-      const token = await verify(value, { keys, context: context.name, now: context.now, clockSkew: context.clockSkew, issuedAfter: context.issuedAfter });
+      const token = await verify(value, {
+        keys,
+        context: context.name,
+        now: context.now,
+        clockSkew: context.clockSkew,
+        issuedAfter: context.issuedAfter,
+      });
       // Forged and expired ids stop here, without a round trip.
       if (!token.ok) return token;
       const id = token.data.get(ID);
@@ -203,14 +232,26 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const json = await send(['HGET', prefix + id, 'd']);
       if (json === null || json === undefined) return { ok: false, reason: 'not-found' };
       const data = new Map(JSON.parse(String(json)) as [string, string][]);
-      return { ok: true, data, id, keyId: token.keyId, issuedAt: token.issuedAt, expiresAt: token.expiresAt, rotated: token.rotated };
+      return {
+        ok: true,
+        data,
+        id,
+        keyId: token.keyId,
+        issuedAt: token.issuedAt,
+        expiresAt: token.expiresAt,
+        rotated: token.rotated,
+      };
     },
     async destroy(id) {
       await destroyScript([prefix + id], [indexPrefix, id]);
     },
     async destroyAll(value) {
-      if (indexBy === undefined) throw new TypeError('redisStore.destroyAll: expected a store made with the indexBy option, got one without');
-      if (typeof value !== 'string') throw new TypeError(`redisStore.destroyAll: expected the ${JSON.stringify(indexBy)} value (a string), got ${describe(value)}`);
+      if (indexBy === undefined)
+        throw new TypeError('redisStore.destroyAll: expected a store made with the indexBy option, got one without');
+      if (typeof value !== 'string')
+        throw new TypeError(
+          `redisStore.destroyAll: expected the ${JSON.stringify(indexBy)} value (a string), got ${describe(value)}`,
+        );
       return Number(await destroyAllScript([indexPrefix + value], [prefix, value]));
     },
   };
@@ -268,10 +309,14 @@ export function redisRevocation(options: RedisRevocationOptions): RedisRevocatio
   checkRecord(options, 'redisRevocation options', ['client', 'by', 'prefix', 'ttl'], '{ client, ttl, by?, prefix? }');
   const { client, by = 'userId', prefix = 'revoked:', ttl } = options;
   const send = commandSender(client, 'redisRevocation options.client');
-  if (typeof by !== 'string') throw new TypeError(`redisRevocation options.by: expected a session key (a string), got ${describe(by)}`);
-  if (typeof prefix !== 'string') throw new TypeError(`redisRevocation options.prefix: expected a string, got ${describe(prefix)}`);
+  if (typeof by !== 'string')
+    throw new TypeError(`redisRevocation options.by: expected a session key (a string), got ${describe(by)}`);
+  if (typeof prefix !== 'string')
+    throw new TypeError(`redisRevocation options.prefix: expected a string, got ${describe(prefix)}`);
   if (ttl !== Infinity && (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl < 1)) {
-    throw new RangeError(`redisRevocation options.ttl: expected the sessions' ttl or more (whole seconds from 1) or Infinity, got ${describe(ttl)}`);
+    throw new RangeError(
+      `redisRevocation options.ttl: expected the sessions' ttl or more (whole seconds from 1) or Infinity, got ${describe(ttl)}`,
+    );
   }
   const revokeScript = script(send, REVOKE);
   // The cut-off outlives every session issued before it by the clock skew a verifier may allow.
@@ -284,8 +329,12 @@ export function redisRevocation(options: RedisRevocationOptions): RedisRevocatio
       return value === null || value === undefined ? undefined : Number(value);
     },
     async revoke(owner: string, at: number = Date.now()) {
-      if (typeof owner !== 'string') throw new TypeError(`redisRevocation.revoke: expected the ${JSON.stringify(by)} value (a string), got ${describe(owner)}`);
-      if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) throw new TypeError(`redisRevocation.revoke: expected ms since the epoch, got ${describe(at)}`);
+      if (typeof owner !== 'string')
+        throw new TypeError(
+          `redisRevocation.revoke: expected the ${JSON.stringify(by)} value (a string), got ${describe(owner)}`,
+        );
+      if (typeof at !== 'number' || !Number.isFinite(at) || at < 0)
+        throw new TypeError(`redisRevocation.revoke: expected ms since the epoch, got ${describe(at)}`);
       await revokeScript([prefix + owner], [String(Math.ceil(at)), keepMs]);
     },
   });

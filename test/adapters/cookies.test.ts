@@ -27,7 +27,11 @@ function nextJar(requestHeaders: Headers, responseHeaders: Headers): CookieJar {
   };
 }
 
-type JarHandler = (jar: CookieJar, method: string, url: URL) => Promise<{ status: number; body: unknown; headers?: Headers }>;
+type JarHandler = (
+  jar: CookieJar,
+  method: string,
+  url: URL,
+) => Promise<{ status: number; body: unknown; headers?: Headers }>;
 
 /** Serves a handler that sees only a cookie jar, over node:http on loopback. */
 async function serveJar(handler: JarHandler): Promise<RunningApp> {
@@ -36,7 +40,11 @@ async function serveJar(handler: JarHandler): Promise<RunningApp> {
     if (incoming.headers.cookie !== undefined) requestHeaders.set('cookie', incoming.headers.cookie);
     const responseHeaders = new Headers();
     try {
-      const { status, body } = await handler(nextJar(requestHeaders, responseHeaders), incoming.method!, new URL(incoming.url!, 'http://127.0.0.1'));
+      const { status, body } = await handler(
+        nextJar(requestHeaders, responseHeaders),
+        incoming.method!,
+        new URL(incoming.url!, 'http://127.0.0.1'),
+      );
       outgoing.writeHead(status, [...responseHeaders, ['content-type', 'application/json']].flat());
       outgoing.end(JSON.stringify(body));
     } catch {
@@ -122,14 +130,25 @@ describe('Cookie jar adapter specifics', () => {
   });
 
   test('a browser-session cookie is set without maxAge; domain and partitioned are passed on', async () => {
-    const custom = defineSession({ name: 'sid', keys, cookie: { maxAge: 'session', domain: 'example.com', partitioned: true, sameSite: 'none' } });
+    const custom = defineSession({
+      name: 'sid',
+      keys,
+      cookie: { maxAge: 'session', domain: 'example.com', partitioned: true, sameSite: 'none' },
+    });
     const jar = new RecordingJar();
     const { session, commit } = await getSession(jar, custom);
     session.set('user', 'bob');
     await commit();
     const options = jar.calls[0]![2];
     assert.equal('maxAge' in options, false);
-    assert.deepEqual(options, { path: '/', domain: 'example.com', secure: true, httpOnly: true, sameSite: 'none', partitioned: true });
+    assert.deepEqual(options, {
+      path: '/',
+      domain: 'example.com',
+      secure: true,
+      httpOnly: true,
+      sameSite: 'none',
+      partitioned: true,
+    });
   });
 
   test('a session that shrinks from chunks to one cookie deletes the stale chunks with maxAge 0 (Set-Cookie Max-Age=0 through ResponseCookies)', async () => {
@@ -139,7 +158,10 @@ describe('Cookie jar adapter specifics', () => {
     assert.ok(client.jar.has('sid.0') && client.jar.has('sid.2'), [...client.jar.keys()].join(','));
     const small = await client.request('POST', '/big?size=3');
     for (const chunk of ['sid.0', 'sid.1', 'sid.2']) {
-      assert.ok(small.setCookies.some((line) => line.startsWith(`${chunk}=;`) && /Max-Age=0/.test(line)), small.setCookies.join(' | '));
+      assert.ok(
+        small.setCookies.some((line) => line.startsWith(`${chunk}=;`) && /Max-Age=0/.test(line)),
+        small.setCookies.join(' | '),
+      );
     }
     assert.deepEqual([...client.jar.keys()], ['sid']);
     assert.equal((await client.request('GET', '/session')).body['big'], 'xxx');
@@ -153,7 +175,11 @@ describe('Cookie jar adapter specifics', () => {
     const second = await getSession(jar, config);
     second.session.destroy();
     await second.commit();
-    assert.deepEqual(jar.calls.at(-1), ['sid', '', { maxAge: 0, path: '/', secure: false, httpOnly: true, sameSite: 'lax' }]);
+    assert.deepEqual(jar.calls.at(-1), [
+      'sid',
+      '',
+      { maxAge: 0, path: '/', secure: false, httpOnly: true, sameSite: 'lax' },
+    ]);
     assert.equal(jar.values.size, 0);
   });
 
@@ -200,10 +226,13 @@ describe('Cookie jar adapter specifics', () => {
     await commit(responseJar);
     assert.equal(requestJar.calls.length, 0);
     assert.equal(responseJar.calls.length, 1);
-    await assert.rejects(getSession(requestJar, config).then(({ commit: again }) => again({} as never)), {
-      name: 'TypeError',
-      message: /^commit: expected a cookie jar with set\(name, value, options\), got one without/,
-    });
+    await assert.rejects(
+      getSession(requestJar, config).then(({ commit: again }) => again({} as never)),
+      {
+        name: 'TypeError',
+        message: /^commit: expected a cookie jar with set\(name, value, options\), got one without/,
+      },
+    );
   });
 
   test('a decoded value holding ";" or "=" cannot forge another cookie, and is expired as carried', async () => {
@@ -219,13 +248,22 @@ describe('Cookie jar adapter specifics', () => {
     assert.equal(session.size, 0);
     session.clear();
     await commit();
-    assert.deepEqual(jar.calls.map(([name, value, options]) => [name, value, options.maxAge]), [['sid', '', 0]]);
+    assert.deepEqual(
+      jar.calls.map(([name, value, options]) => [name, value, options.maxAge]),
+      [['sid', '', 0]],
+    );
   });
 
   test('bad jars and bad options are refused with TypeErrors', async () => {
     for (const bad of [null, undefined, 42, 'sid=x', {}, { get: 1 }]) {
-      await assert.rejects(getSession(bad as never, config), { name: 'TypeError', message: /^cookies: expected a cookie jar with get\(name\)/ });
+      await assert.rejects(getSession(bad as never, config), {
+        name: 'TypeError',
+        message: /^cookies: expected a cookie jar with get\(name\)/,
+      });
     }
-    await assert.rejects(getSession(new RecordingJar(), { name: 'bad name', keys }), { name: 'TypeError', message: /^options\.name: expected/ });
+    await assert.rejects(getSession(new RecordingJar(), { name: 'bad name', keys }), {
+      name: 'TypeError',
+      message: /^options\.name: expected/,
+    });
   });
 });

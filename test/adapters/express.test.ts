@@ -23,10 +23,16 @@ const listen = (listener: RequestListener): Promise<RunningApp> => listening(cre
 
 const keys = createKeyring([{ id: 'k1', secret: 'express-adapter-test-key-0123456789abcdefgh' }]);
 const options = { name: 'sid', keys, cookie: { secure: false } };
-const failingSave: SessionStore = { load: () => ({ ok: false, reason: 'invalid' }), save: () => Promise.reject(new Error('save down')) };
+const failingSave: SessionStore = {
+  load: () => ({ ok: false, reason: 'invalid' }),
+  save: () => Promise.reject(new Error('save down')),
+};
 const failingLoad: SessionStore = { load: () => Promise.reject(new Error('load down')), save: () => 'x' };
 
-for (const [name, framework] of [['Express 5', express], ['Express 4', express4]] as const) {
+for (const [name, framework] of [
+  ['Express 5', express],
+  ['Express 4', express4],
+] as const) {
   adapterSuite({
     name,
     start: (suiteOptions) => {
@@ -83,7 +89,10 @@ for (const [name, framework] of [['Express 5', express], ['Express 4', express4]
     });
 
     test("a store failure, on load or on commit, reaches the app's error handler through next(err)", async () => {
-      for (const [store, path, message] of [[failingLoad, '/read', 'load down'], [failingSave, '/write', 'save down']] as const) {
+      for (const [store, path, message] of [
+        [failingLoad, '/read', 'load down'],
+        [failingSave, '/write', 'save down'],
+      ] as const) {
         const app = framework();
         app.use(session({ name: 'sid', store, cookie: { secure: false } }));
         app.get('/read', (req, res) => {
@@ -153,13 +162,22 @@ for (const [name, framework] of [['Express 5', express], ['Express 4', express4]
         const failed = await client.request('POST', '/promote/throw');
         assert.equal(failed.status, 409);
         assert.equal(failed.setCookies.length, discard ? 0 : 1, `discard: ${discard}`);
-        assert.deepEqual((await client.request('GET', '/me')).body, discard ? { user: 'alice' } : { user: 'alice', role: 'admin' });
+        assert.deepEqual(
+          (await client.request('GET', '/me')).body,
+          discard ? { user: 'alice' } : { user: 'alice', role: 'admin' },
+        );
       }
     });
 
     test('options are validated when the middleware is made, not on the first request', () => {
-      assert.throws(() => session({ name: 'bad name', keys }), { name: 'TypeError', message: /^options\.name: expected/ });
-      assert.throws(() => session({ name: 'sid', keys, ttl: -1 }), { name: 'RangeError', message: /^options\.ttl: expected/ });
+      assert.throws(() => session({ name: 'bad name', keys }), {
+        name: 'TypeError',
+        message: /^options\.name: expected/,
+      });
+      assert.throws(() => session({ name: 'sid', keys, ttl: -1 }), {
+        name: 'RangeError',
+        message: /^options\.ttl: expected/,
+      });
     });
   });
 }

@@ -55,7 +55,10 @@ describe('Fastify adapter specifics', () => {
       return { ok: true };
     });
     const response = await new CookieClient(await listen(app)).request('POST', '/raw');
-    assert.deepEqual(response.setCookies.map((line) => line.slice(0, line.indexOf('='))), ['raw', 'raw2', 'sid']);
+    assert.deepEqual(
+      response.setCookies.map((line) => line.slice(0, line.indexOf('='))),
+      ['raw', 'raw2', 'sid'],
+    );
   });
 
   test('the plugin is not encapsulated: routes in other plugins see request.session, and hasPlugin finds it', async () => {
@@ -93,7 +96,10 @@ describe('Fastify adapter specifics', () => {
   });
 
   test("a store failure while committing reaches Fastify's error handler once, as a 500", async () => {
-    const failingSave: SessionStore = { save: () => Promise.reject(new Error('store down')), load: () => ({ ok: false, reason: 'invalid' }) };
+    const failingSave: SessionStore = {
+      save: () => Promise.reject(new Error('store down')),
+      load: () => ({ ok: false, reason: 'invalid' }),
+    };
     const app = Fastify();
     await app.register(session, { name: 'sid', store: failingSave, cookie: { secure: false } });
     const errors: string[] = [];

@@ -60,64 +60,101 @@ const options: SessionOptions = {
 
 const fetchListen = (handler: (request: Request) => Response | Promise<Response>): Promise<RunningApp> =>
   new Promise((resolve) => {
-    const server = serve({ fetch: handler, hostname: '127.0.0.1', port: 0, overrideGlobalObjects: false }, ({ port }) => {
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))) });
-    });
+    const server = serve(
+      { fetch: handler, hostname: '127.0.0.1', port: 0, overrideGlobalObjects: false },
+      ({ port }) => {
+        resolve({
+          url: `http://127.0.0.1:${port}`,
+          close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
+        });
+      },
+    );
   });
 
 const ADAPTERS: ReadonlyArray<readonly [string, () => Promise<RunningApp>]> = [
-  ['express', () => {
-    const app = express();
-    app.use(expressSession(options));
-    app.use((req, res) => {
-      res.json(act(req.session, req.method, new URL(req.url, 'http://localhost')));
-    });
-    return listening(createServer(app));
-  }],
-  ['fastify', async () => {
-    const app = Fastify();
-    await app.register(fastifySession, options);
-    app.route({ method: ['GET', 'POST'], url: '/*', handler: async (request) => act(request.session, request.method, new URL(request.url, 'http://localhost')) });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    return { url, close: () => app.close() };
-  }],
-  ['koa', () => {
-    const app = new Koa();
-    app.use(koaSession(options));
-    app.use((ctx) => {
-      ctx.body = act(ctx.session, ctx.method, new URL(ctx.url, 'http://localhost'));
-    });
-    return listening(createServer(app.callback()));
-  }],
-  ['hono', () => {
-    const app = new Hono<SessionEnv>();
-    app.use(honoSession(options));
-    app.all('*', (c) => c.json(act(c.get('session'), c.req.method, new URL(c.req.url))));
-    return fetchListen(app.fetch);
-  }],
-  ['fetch', () => fetchListen(fetchSession(async (request, session) => Response.json(act(session, request.method, new URL(request.url))), options))],
-  ['http', () =>
-    listening(
-      createServer(
-        httpSession((req, res, session) => {
-          // The cookie goes out with the head: change the session before writing it.
-          const body = JSON.stringify(act(session, req.method!, new URL(req.url!, 'http://localhost')));
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(body);
-        }, options),
+  [
+    'express',
+    () => {
+      const app = express();
+      app.use(expressSession(options));
+      app.use((req, res) => {
+        res.json(act(req.session, req.method, new URL(req.url, 'http://localhost')));
+      });
+      return listening(createServer(app));
+    },
+  ],
+  [
+    'fastify',
+    async () => {
+      const app = Fastify();
+      await app.register(fastifySession, options);
+      app.route({
+        method: ['GET', 'POST'],
+        url: '/*',
+        handler: async (request) => act(request.session, request.method, new URL(request.url, 'http://localhost')),
+      });
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      return { url, close: () => app.close() };
+    },
+  ],
+  [
+    'koa',
+    () => {
+      const app = new Koa();
+      app.use(koaSession(options));
+      app.use((ctx) => {
+        ctx.body = act(ctx.session, ctx.method, new URL(ctx.url, 'http://localhost'));
+      });
+      return listening(createServer(app.callback()));
+    },
+  ],
+  [
+    'hono',
+    () => {
+      const app = new Hono<SessionEnv>();
+      app.use(honoSession(options));
+      app.all('*', (c) => c.json(act(c.get('session'), c.req.method, new URL(c.req.url))));
+      return fetchListen(app.fetch);
+    },
+  ],
+  [
+    'fetch',
+    () =>
+      fetchListen(
+        fetchSession(
+          async (request, session) => Response.json(act(session, request.method, new URL(request.url))),
+          options,
+        ),
       ),
-    )],
-  ['cookies (Next.js jar)', () =>
-    fetchListen(async (request) => {
-      const headers = new Headers();
-      const requestCookies = new RequestCookies(request.headers);
-      const responseCookies = new ResponseCookies(headers);
-      const { session, commit } = await getJarSession(requestCookies, options);
-      const body = act(session, request.method, new URL(request.url));
-      await commit(responseCookies);
-      headers.set('content-type', 'application/json');
-      return new Response(JSON.stringify(body), { headers });
-    })],
+  ],
+  [
+    'http',
+    () =>
+      listening(
+        createServer(
+          httpSession((req, res, session) => {
+            // The cookie goes out with the head: change the session before writing it.
+            const body = JSON.stringify(act(session, req.method!, new URL(req.url!, 'http://localhost')));
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(body);
+          }, options),
+        ),
+      ),
+  ],
+  [
+    'cookies (Next.js jar)',
+    () =>
+      fetchListen(async (request) => {
+        const headers = new Headers();
+        const requestCookies = new RequestCookies(request.headers);
+        const responseCookies = new ResponseCookies(headers);
+        const { session, commit } = await getJarSession(requestCookies, options);
+        const body = act(session, request.method, new URL(request.url));
+        await commit(responseCookies);
+        headers.set('content-type', 'application/json');
+        return new Response(JSON.stringify(body), { headers });
+      }),
+  ],
 ];
 
 const hasMaxAge = (line: string) => /; max-age=\d+/i.test(line);

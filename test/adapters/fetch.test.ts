@@ -20,8 +20,12 @@ type FetchHandler = (request: Request) => Promise<Response>;
 async function serve(handler: FetchHandler): Promise<RunningApp> {
   const server = createServer(async (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const headers = new Headers();
-    for (const [name, values] of Object.entries(incoming.headersDistinct)) for (const value of values ?? []) headers.append(name, value);
-    const request = new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method!, headers });
+    for (const [name, values] of Object.entries(incoming.headersDistinct))
+      for (const value of values ?? []) headers.append(name, value);
+    const request = new Request(`http://${incoming.headers.host}${incoming.url}`, {
+      method: incoming.method!,
+      headers,
+    });
     const response = await handler(request).catch(() => new Response('Internal Server Error', { status: 500 }));
     // Iterating Headers yields each Set-Cookie on its own (Fetch: "sort and combine" keeps them apart).
     outgoing.writeHead(response.status, [...response.headers].flat());
@@ -44,8 +48,13 @@ describe('Fetch adapter specifics', () => {
   const options = { name: 'sid', keys, cookie: { secure: false } } as const;
   const running: RunningApp[] = [];
   after(() => Promise.all(running.map((app) => app.close())));
-  const post = (path: string, cookie?: string) => new Request(`http://localhost${path}`, { method: 'POST', headers: cookie ? { cookie } : {} });
-  const cookieOf = (response: Response) => response.headers.getSetCookie().map((line) => line.slice(0, line.indexOf(';'))).join('; ');
+  const post = (path: string, cookie?: string) =>
+    new Request(`http://localhost${path}`, { method: 'POST', headers: cookie ? { cookie } : {} });
+  const cookieOf = (response: Response) =>
+    response.headers
+      .getSetCookie()
+      .map((line) => line.slice(0, line.indexOf(';')))
+      .join('; ');
 
   test('options are validated when the handler is wrapped: a bad cookie name throws there', async () => {
     const expected = { name: 'TypeError', message: /^options\.name: expected an RFC 6265 token/ };
@@ -122,14 +131,21 @@ describe('Fetch adapter specifics', () => {
     const response = new Response('ok');
     assert.equal(await third.commit(response), response);
     assert.equal(response.headers.getSetCookie().length, 1);
-    await assert.rejects(third.commit(new Headers()), { name: 'TypeError', message: /already answered/ }, 'one commit per request');
+    await assert.rejects(
+      third.commit(new Headers()),
+      { name: 'TypeError', message: /already answered/ },
+      'one commit per request',
+    );
   });
 
   test("the handler's further arguments pass through (a Worker's env and ctx, a Next.js route's { params })", async () => {
-    const handler = withSession(async (_request, session, env: { GREETING: string }, context: { params: Promise<{ id: string }> }) => {
-      session.set('seen', (await context.params).id);
-      return new Response(`${env.GREETING} ${session.get('seen')}`);
-    }, options);
+    const handler = withSession(
+      async (_request, session, env: { GREETING: string }, context: { params: Promise<{ id: string }> }) => {
+        session.set('seen', (await context.params).id);
+        return new Response(`${env.GREETING} ${session.get('seen')}`);
+      },
+      options,
+    );
     const response = await handler(post('/items/7'), { GREETING: 'hello' }, { params: Promise.resolve({ id: '7' }) });
     assert.equal(await response.text(), 'hello 7');
     assert.equal(response.headers.getSetCookie().length, 1);
@@ -138,26 +154,44 @@ describe('Fetch adapter specifics', () => {
   test('a handler that throws rejects with its error and commits nothing; a store failure rejects too', async () => {
     let saves = 0;
     const counting: SessionStore = { save: () => `v${++saves}`, load: () => ({ ok: true, data: new Map() }) };
-    const broken = withSession(async (_request, session) => {
-      session.set('user', 'half-done');
-      throw new Error('database down');
-    }, { name: 'sid', store: counting });
+    const broken = withSession(
+      async (_request, session) => {
+        session.set('user', 'half-done');
+        throw new Error('database down');
+      },
+      { name: 'sid', store: counting },
+    );
     await assert.rejects(broken(post('/')), { message: 'database down' });
     assert.equal(saves, 0);
 
-    const failing: SessionStore = { save: () => Promise.reject(new Error('store down')), load: () => Promise.reject(new Error('store down')) };
+    const failing: SessionStore = {
+      save: () => Promise.reject(new Error('store down')),
+      load: () => Promise.reject(new Error('store down')),
+    };
     const handler = withSession(async () => new Response('never'), { name: 'sid', store: failing });
     await assert.rejects(handler(post('/', 'sid=some-id')), { message: 'store down' });
   });
 
   test('the built adapter runs at the edge: without Node built-ins, #core is the WebCrypto build', () => {
-    assert.ok(existsSync(new URL('dist/adapters/fetch.js', ROOT)), 'dist/ is missing: run `npm run build` first (npm test does)');
+    assert.ok(
+      existsSync(new URL('dist/adapters/fetch.js', ROOT)),
+      'dist/ is missing: run `npm run build` first (npm test does)',
+    );
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
     // Node's Fetch classes load lazily and need the `global` and `process` the hook deletes: load
     // them first (an edge runtime has them built in).
     const preload = 'data:text/javascript,new Response(new Request("https://edge.example/").body)';
-    const child = spawnSync(process.execPath, ['--import', preload, '--import', EDGE_HOOK.href, '--input-type=module', '--eval', `
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        preload,
+        '--import',
+        EDGE_HOOK.href,
+        '--input-type=module',
+        '--eval',
+        `
       import { createKeyring, generateKey } from 'sealed-session';
       import { withSession } from 'sealed-session/fetch';
       const handler = withSession(async (request, session) => {
@@ -169,8 +203,15 @@ describe('Fetch adapter specifics', () => {
       const cookie = first.headers.getSetCookie()[0].split(';')[0];
       const second = await handler(new Request('https://edge.example/', { headers: { cookie } }));
       console.log(JSON.stringify({ core: import.meta.resolve('#core'), process: typeof process, location: second.headers.get('location') }));
-    `], { cwd: fileURLToPath(ROOT), env, encoding: 'utf8', timeout: 60_000 });
+    `,
+      ],
+      { cwd: fileURLToPath(ROOT), env, encoding: 'utf8', timeout: 60_000 },
+    );
     assert.equal(child.status, 0, child.stderr);
-    assert.deepEqual(JSON.parse(child.stdout), { core: new URL('dist/web.js', ROOT).href, process: 'undefined', location: 'https://edge.example/?visits=2' });
+    assert.deepEqual(JSON.parse(child.stdout), {
+      core: new URL('dist/web.js', ROOT).href,
+      process: 'undefined',
+      location: 'https://edge.example/?visits=2',
+    });
   });
 });

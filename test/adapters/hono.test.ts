@@ -17,12 +17,15 @@ import { adapterSuite, CookieClient, type RunningApp, startedApps } from './suit
  */
 function listen(app: { fetch: (request: Request) => Response | Promise<Response> }): Promise<RunningApp> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0, overrideGlobalObjects: false }, ({ port }) => {
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
-      });
-    });
+    const server = serve(
+      { fetch: app.fetch, hostname: '127.0.0.1', port: 0, overrideGlobalObjects: false },
+      ({ port }) => {
+        resolve({
+          url: `http://127.0.0.1:${port}`,
+          close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
+        });
+      },
+    );
   });
 }
 
@@ -59,7 +62,10 @@ describe('Hono adapter specifics', () => {
       return Response.redirect('http://localhost/home', 303);
     });
     assert.throws(() => Response.redirect('http://localhost/').headers.append('x', 'y'), TypeError, 'the case at hand');
-    for (const response of [await app.request('/login', { method: 'POST' }), await fetch(`${await start(app)}/login`, { method: 'POST', redirect: 'manual' })]) {
+    for (const response of [
+      await app.request('/login', { method: 'POST' }),
+      await fetch(`${await start(app)}/login`, { method: 'POST', redirect: 'manual' }),
+    ]) {
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), 'http://localhost/home');
       assert.equal(response.headers.getSetCookie().length, 1);
@@ -86,7 +92,10 @@ describe('Hono adapter specifics', () => {
   });
 
   test('a store failure, reading or committing, reaches app.onError', async () => {
-    const failing: SessionStore = { save: () => Promise.reject(new Error('save failed')), load: () => Promise.reject(new Error('load failed')) };
+    const failing: SessionStore = {
+      save: () => Promise.reject(new Error('save failed')),
+      load: () => Promise.reject(new Error('load failed')),
+    };
     const app = new Hono<SessionEnv>();
     const errors: string[] = [];
     app.onError((error, c) => {
@@ -120,13 +129,25 @@ describe('Hono adapter specifics', () => {
   });
 
   test('the built adapter runs at the edge: without Node built-ins, #core is the WebCrypto build', () => {
-    assert.ok(existsSync(new URL('dist/adapters/hono.js', ROOT)), 'dist/ is missing: run `npm run build` first (npm test does)');
+    assert.ok(
+      existsSync(new URL('dist/adapters/hono.js', ROOT)),
+      'dist/ is missing: run `npm run build` first (npm test does)',
+    );
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
     // Node's Fetch classes load lazily and need the `global` and `process` the hook deletes: load
     // them first (an edge runtime has them built in).
     const preload = 'data:text/javascript,new Response(new Request("https://edge.example/").body)';
-    const child = spawnSync(process.execPath, ['--import', preload, '--import', EDGE_HOOK.href, '--input-type=module', '--eval', `
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        preload,
+        '--import',
+        EDGE_HOOK.href,
+        '--input-type=module',
+        '--eval',
+        `
       import { Hono } from 'hono';
       import { createKeyring, generateKey } from 'sealed-session';
       import { session } from 'sealed-session/hono';
@@ -140,9 +161,16 @@ describe('Hono adapter specifics', () => {
       const cookie = first.headers.getSetCookie()[0].split(';')[0];
       const second = await app.request('/', { headers: { cookie } });
       console.log(JSON.stringify({ core: import.meta.resolve('#core'), process: typeof process, visits: second.headers.get('x-visits') }));
-    `], { cwd: fileURLToPath(ROOT), env, encoding: 'utf8', timeout: 60_000 });
+    `,
+      ],
+      { cwd: fileURLToPath(ROOT), env, encoding: 'utf8', timeout: 60_000 },
+    );
     assert.equal(child.status, 0, child.stderr);
-    assert.deepEqual(JSON.parse(child.stdout), { core: new URL('dist/web.js', ROOT).href, process: 'undefined', visits: '2' });
+    assert.deepEqual(JSON.parse(child.stdout), {
+      core: new URL('dist/web.js', ROOT).href,
+      process: 'undefined',
+      visits: '2',
+    });
   });
 });
 

@@ -31,54 +31,77 @@ describe('sealed-session/http beyond the suite', () => {
     return app.url;
   };
   after(() => Promise.all(apps.map((app) => app.close())));
-  const failingSave: SessionStore = { load: () => ({ ok: false, reason: 'invalid' }), save: () => Promise.reject(new Error('save down')) };
+  const failingSave: SessionStore = {
+    load: () => ({ ok: false, reason: 'invalid' }),
+    save: () => Promise.reject(new Error('save down')),
+  };
 
   test('options are validated when the listener is made, not on the first request', () => {
-    assert.throws(() => withSession(() => {}, { name: 'bad name', keys }), { name: 'TypeError', message: /^options\.name: expected/ });
+    assert.throws(() => withSession(() => {}, { name: 'bad name', keys }), {
+      name: 'TypeError',
+      message: /^options\.name: expected/,
+    });
     assert.throws(() => withSession(() => {}, { name: 'sid' }), { name: 'TypeError', message: /got neither/ });
   });
 
   // The timeout only guards against a hang (a missing 'drain'); nothing here measures speed.
-  test('a streamed response gets the cookie in its head, and write() backpressure is honoured (false, then drain)', { timeout: 10_000 }, async () => {
-    const firstWrite: boolean[] = [];
-    const chunk = 'y'.repeat(16 * 1024);
-    const url = await serve(withSession(async (_req, res, session) => {
-      session.set('streamed', 'yes');
-      const written = res.write('start;');
-      firstWrite.push(written);
-      // A writer that honours backpressure waits for 'drain' (pipe() does the same): without it, a hang.
-      if (!written) await once(res, 'drain');
-      Readable.from(Array.from({ length: 64 }, () => chunk)).pipe(res);
-    }, options));
-    const response = await fetch(url);
-    const body = await response.text();
-    assert.deepEqual(firstWrite, [false], 'the first write is queued behind the commit');
-    assert.equal(body.length, 'start;'.length + 64 * chunk.length);
-    assert.ok(body.startsWith('start;yyy'));
-    assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
-  });
+  test(
+    'a streamed response gets the cookie in its head, and write() backpressure is honoured (false, then drain)',
+    { timeout: 10_000 },
+    async () => {
+      const firstWrite: boolean[] = [];
+      const chunk = 'y'.repeat(16 * 1024);
+      const url = await serve(
+        withSession(async (_req, res, session) => {
+          session.set('streamed', 'yes');
+          const written = res.write('start;');
+          firstWrite.push(written);
+          // A writer that honours backpressure waits for 'drain' (pipe() does the same): without it, a hang.
+          if (!written) await once(res, 'drain');
+          Readable.from(Array.from({ length: 64 }, () => chunk)).pipe(res);
+        }, options),
+      );
+      const response = await fetch(url);
+      const body = await response.text();
+      assert.deepEqual(firstWrite, [false], 'the first write is queued behind the commit');
+      assert.equal(body.length, 'start;'.length + 64 * chunk.length);
+      assert.ok(body.startsWith('start;yyy'));
+      assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
+    },
+  );
 
   test("writeHead's own Set-Cookie (object and flat-array forms) is kept alongside the session's", async () => {
-    const url = await serve(withSession((req, res, session) => {
-      session.set('k', 'v');
-      if (req.url === '/object') res.writeHead(200, { 'Set-Cookie': ['a=1', 'b=2'], 'content-type': 'text/plain' }).end('ok');
-      else res.writeHead(200, 'Fine', ['content-type', 'text/plain', 'set-cookie', 'c=3']).end('ok');
-    }, options));
+    const url = await serve(
+      withSession((req, res, session) => {
+        session.set('k', 'v');
+        if (req.url === '/object')
+          res.writeHead(200, { 'Set-Cookie': ['a=1', 'b=2'], 'content-type': 'text/plain' }).end('ok');
+        else res.writeHead(200, 'Fine', ['content-type', 'text/plain', 'set-cookie', 'c=3']).end('ok');
+      }, options),
+    );
     const object = (await fetch(`${url}/object`)).headers.getSetCookie();
-    assert.deepEqual(object.map((line) => line.slice(0, line.indexOf('='))), ['a', 'b', 'sid']);
+    assert.deepEqual(
+      object.map((line) => line.slice(0, line.indexOf('='))),
+      ['a', 'b', 'sid'],
+    );
     const flat = await fetch(`${url}/flat`);
     assert.equal(flat.statusText, 'Fine');
-    assert.deepEqual(flat.headers.getSetCookie().map((line) => line.slice(0, line.indexOf('='))), ['c', 'sid']);
+    assert.deepEqual(
+      flat.headers.getSetCookie().map((line) => line.slice(0, line.indexOf('='))),
+      ['c', 'sid'],
+    );
   });
 
   test('writeHead and end return the response, and end() still calls its callback', async () => {
     let returned: unknown[] = [];
     let ended!: () => void;
     const callbackCalled = new Promise<void>((resolve) => (ended = resolve));
-    const url = await serve(withSession((_req, res, session) => {
-      session.set('k', 'v');
-      returned = [res.writeHead(201, { 'x-app': '1' }), res.end('done', ended)].map((value) => value === res);
-    }, options));
+    const url = await serve(
+      withSession((_req, res, session) => {
+        session.set('k', 'v');
+        returned = [res.writeHead(201, { 'x-app': '1' }), res.end('done', ended)].map((value) => value === res);
+      }, options),
+    );
     const response = await fetch(url);
     assert.equal(response.status, 201);
     assert.equal(await response.text(), 'done');
@@ -90,11 +113,13 @@ describe('sealed-session/http beyond the suite', () => {
 
   test('flushHeaders() first sends the cookie with the head, before the body is written', async () => {
     let finish!: () => void;
-    const url = await serve(withSession((_req, res, session) => {
-      session.set('k', 'v');
-      res.flushHeaders();
-      finish = () => res.end('later');
-    }, options));
+    const url = await serve(
+      withSession((_req, res, session) => {
+        session.set('k', 'v');
+        res.flushHeaders();
+        finish = () => res.end('later');
+      }, options),
+    );
     const response = await fetch(url); // resolves on the head alone: the body is not written yet
     assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
     finish();
@@ -113,26 +138,42 @@ describe('sealed-session/http beyond the suite', () => {
     let called = false;
     const failure = new Error('store down');
     const store: SessionStore = { load: () => Promise.reject(failure), save: () => 'x' };
-    const url = await serve(withSession(() => { called = true; }, { name: 'sid', store }));
+    const url = await serve(
+      withSession(
+        () => {
+          called = true;
+        },
+        { name: 'sid', store },
+      ),
+    );
     const response = await fetch(url, { headers: { cookie: 'sid=anything' } });
     assert.equal(response.status, 500);
     assert.equal(await response.text(), 'Internal Server Error');
     assert.equal(called, false);
-    assert.deepEqual(logged.mock.calls.map((call) => call.arguments[0]), [failure]);
+    assert.deepEqual(
+      logged.mock.calls.map((call) => call.arguments[0]),
+      [failure],
+    );
   });
 
   test("a failed commit goes to onError, and the handler's queued writes are dropped", async () => {
     const seen: unknown[] = [];
-    const url = await serve(withSession((_req, res, session) => {
-      session.set('user', 'alice');
-      res.setHeader('x-handler', 'yes');
-      res.end('the secret page');
-    }, { name: 'sid', store: failingSave, cookie: { secure: false } }, {
-      onError: (error, _req, res) => {
-        seen.push(error);
-        res.writeHead(503).end(`unavailable: ${(error as Error).message}`);
-      },
-    }));
+    const url = await serve(
+      withSession(
+        (_req, res, session) => {
+          session.set('user', 'alice');
+          res.setHeader('x-handler', 'yes');
+          res.end('the secret page');
+        },
+        { name: 'sid', store: failingSave, cookie: { secure: false } },
+        {
+          onError: (error, _req, res) => {
+            seen.push(error);
+            res.writeHead(503).end(`unavailable: ${(error as Error).message}`);
+          },
+        },
+      ),
+    );
     const response = await fetch(url);
     assert.equal(response.status, 503);
     assert.equal(await response.text(), 'unavailable: save down');
@@ -142,14 +183,24 @@ describe('sealed-session/http beyond the suite', () => {
 
   test('an error the handler throws or rejects with goes to onError', async () => {
     const messages: string[] = [];
-    const onError = (error: unknown, _req: unknown, res: { writeHead(status: number): { end(body: string): unknown } }) => {
+    const onError = (
+      error: unknown,
+      _req: unknown,
+      res: { writeHead(status: number): { end(body: string): unknown } },
+    ) => {
       messages.push((error as Error).message);
       res.writeHead(500).end('handled');
     };
-    const url = await serve(withSession((req) => {
-      if (req.url === '/sync') throw new Error('sync throw');
-      return Promise.reject(new Error('async rejection'));
-    }, options, { onError }));
+    const url = await serve(
+      withSession(
+        (req) => {
+          if (req.url === '/sync') throw new Error('sync throw');
+          return Promise.reject(new Error('async rejection'));
+        },
+        options,
+        { onError },
+      ),
+    );
     assert.equal(await (await fetch(`${url}/sync`)).text(), 'handled');
     assert.equal(await (await fetch(`${url}/async`)).text(), 'handled');
     assert.deepEqual(messages.sort(), ['async rejection', 'sync throw']);
@@ -158,26 +209,33 @@ describe('sealed-session/http beyond the suite', () => {
   describe('failed requests save no session changes', () => {
     /** /login signs alice in; /promote grants admin and then fails (how: by path); /me shows the session. */
     const promoteApp = (sessionOptions: Parameters<typeof withSession>[1], seen: unknown[]) =>
-      withSession(async (req, res, session) => {
-        if (req.url === '/login') session.set('user', 'alice');
-        if (req.url?.startsWith('/promote')) {
-          session.set('role', 'admin');
-          if (req.url === '/promote/throw') throw new Error('audit log down');
-          if (req.url === '/promote/reject') return Promise.reject(new Error('audit log down'));
-          if (req.url === '/promote/503') return void res.writeHead(503).end('try later');
-        }
-        res.end(JSON.stringify(Object.fromEntries(session)));
-      }, sessionOptions, {
-        // An answer below 500 on purpose: dropping does not depend on the status the handler chose.
-        onError: (error, _req, res) => {
-          seen.push(error);
-          res.writeHead(409).end('{}');
+      withSession(
+        async (req, res, session) => {
+          if (req.url === '/login') session.set('user', 'alice');
+          if (req.url?.startsWith('/promote')) {
+            session.set('role', 'admin');
+            if (req.url === '/promote/throw') throw new Error('audit log down');
+            if (req.url === '/promote/reject') return Promise.reject(new Error('audit log down'));
+            if (req.url === '/promote/503') return void res.writeHead(503).end('try later');
+          }
+          res.end(JSON.stringify(Object.fromEntries(session)));
         },
-      });
+        sessionOptions,
+        {
+          // An answer below 500 on purpose: dropping does not depend on the status the handler chose.
+          onError: (error, _req, res) => {
+            seen.push(error);
+            res.writeHead(409).end('{}');
+          },
+        },
+      );
 
     for (const [label, storeOptions] of [
       ['cookie store', { name: 'sid', keys, cookie: { secure: false } }],
-      ['memoryStore (the id stays; the entry must not change)', { name: 'sid', store: memoryStore({ keys }), cookie: { secure: false } }],
+      [
+        'memoryStore (the id stays; the entry must not change)',
+        { name: 'sid', store: memoryStore({ keys }), cookie: { secure: false } },
+      ],
     ] as const) {
       test(`${label}: a handler that grants role=admin, then throws, rejects or answers 503, sends no Set-Cookie and saves nothing`, async () => {
         const seen: unknown[] = [];
@@ -187,7 +245,11 @@ describe('sealed-session/http beyond the suite', () => {
           const response = await client.request('POST', path);
           assert.equal(response.status, path === '/promote/503' ? 503 : 409, path);
           assert.deepEqual(response.setCookies, [], path);
-          assert.deepEqual((await client.request('GET', '/me')).body, { user: 'alice' }, `${path}: the grant was saved`);
+          assert.deepEqual(
+            (await client.request('GET', '/me')).body,
+            { user: 'alice' },
+            `${path}: the grant was saved`,
+          );
         }
         assert.equal(seen.length, 2);
         // The same route without a failure does grant it: the test above is not vacuous.
@@ -213,14 +275,20 @@ describe('sealed-session/http beyond the suite', () => {
 
     test('a change after res.writeHead() throws a TypeError that reaches onError; the cookie sent holds the earlier changes', async () => {
       const seen: unknown[] = [];
-      const url = await serve(withSession((req, res, session) => {
-        session.set('user', 'alice');
-        session.set('step', req.url!);
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.end('ok');
-        if (req.url === '/logout-too-late') session.destroy();
-        else session.set('late', 'lost');
-      }, options, { onError: (error) => seen.push(error) }));
+      const url = await serve(
+        withSession(
+          (req, res, session) => {
+            session.set('user', 'alice');
+            session.set('step', req.url!);
+            res.writeHead(200, { 'content-type': 'text/plain' });
+            res.end('ok');
+            if (req.url === '/logout-too-late') session.destroy();
+            else session.set('late', 'lost');
+          },
+          options,
+          { onError: (error) => seen.push(error) },
+        ),
+      );
       const client = new CookieClient(url);
       for (const path of ['/set-too-late', '/logout-too-late']) {
         const response = await client.request('GET', path);
@@ -230,9 +298,14 @@ describe('sealed-session/http beyond the suite', () => {
       assert.equal(seen.length, 2);
       for (const error of seen) {
         assert.ok(error instanceof TypeError);
-        assert.match(error.message, /^session\.(set|destroy): expected a change before the session was committed, got one after/);
+        assert.match(
+          error.message,
+          /^session\.(set|destroy): expected a change before the session was committed, got one after/,
+        );
       }
-      const reread = await serve(withSession((_req, res, session) => res.end(JSON.stringify(Object.fromEntries(session))), options));
+      const reread = await serve(
+        withSession((_req, res, session) => res.end(JSON.stringify(Object.fromEntries(session))), options),
+      );
       const check = new CookieClient(reread);
       for (const [name, value] of client.jar) check.jar.set(name, value);
       assert.deepEqual((await check.request('GET', '/')).body, { user: 'alice', step: '/logout-too-late' });
@@ -240,30 +313,42 @@ describe('sealed-session/http beyond the suite', () => {
 
     test('by default a change after the response started is logged with console.error', async () => {
       logged.mock.resetCalls();
-      const url = await serve(withSession((_req, res, session) => {
-        res.end('ok');
-        session.set('late', 'lost');
-      }, options));
+      const url = await serve(
+        withSession((_req, res, session) => {
+          res.end('ok');
+          session.set('late', 'lost');
+        }, options),
+      );
       const response = await fetch(url);
       assert.equal(await response.text(), 'ok');
       // The error is reported after the response went out: wait for that turn of the event loop.
-      for (let turn = 0; turn < 50 && logged.mock.callCount() === 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+      for (let turn = 0; turn < 50 && logged.mock.callCount() === 0; turn++)
+        await new Promise((resolve) => setImmediate(resolve));
       const [error] = logged.mock.calls.map((call) => call.arguments[0]);
-      assert.ok(error instanceof TypeError && /^session\.set: expected a change before the session was committed/.test(error.message));
+      assert.ok(
+        error instanceof TypeError &&
+          /^session\.set: expected a change before the session was committed/.test(error.message),
+      );
     });
   });
 
   test('an onError on a polluted Object.prototype is not used: the default handler answers', async () => {
     const polluted: unknown[] = [];
     const listener = await withPollutedPrototype({ onError: (error: unknown) => polluted.push(error) }, () =>
-      withSession(() => { throw new Error('handler failed'); }, options));
+      withSession(() => {
+        throw new Error('handler failed');
+      }, options),
+    );
     logged.mock.resetCalls();
     const response = await fetch(await serve(listener));
     assert.equal(response.status, 500);
     assert.equal(await response.text(), 'Internal Server Error');
     assert.deepEqual(polluted, []);
     assert.equal(logged.mock.callCount(), 1);
-    assert.throws(() => withSession(() => {}, options, { onError: 'log' as never }), { name: 'TypeError', message: /^onError: expected a function/ });
+    assert.throws(() => withSession(() => {}, options, { onError: 'log' as never }), {
+      name: 'TypeError',
+      message: /^onError: expected a function/,
+    });
   });
 
   test('attachSession serves a router of your own: the session round-trips over a cookie-keeping client', async () => {

@@ -60,7 +60,10 @@ describe('Koa adapter specifics', () => {
   });
 
   test("a store failure reaches Koa's error event, and the response is a 500", async () => {
-    const failing: SessionStore = { save: () => Promise.reject(new Error('store down')), load: () => ({ ok: false, reason: 'invalid' }) };
+    const failing: SessionStore = {
+      save: () => Promise.reject(new Error('store down')),
+      load: () => ({ ok: false, reason: 'invalid' }),
+    };
     const app = new Koa();
     const errors: string[] = [];
     app.on('error', (error: Error) => errors.push(error.message));

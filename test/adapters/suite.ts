@@ -110,10 +110,19 @@ export class CookieClient {
    * `form` is sent as an HTML form would (`application/x-www-form-urlencoded`). Redirects are not
    * followed: fetch would drop the redirect's Set-Cookie from the jar; request the `location` next.
    */
-  async request(method: string, path: string, form?: Record<string, string>): Promise<{ status: number; body: Record<string, string>; setCookies: string[] }> {
+  async request(
+    method: string,
+    path: string,
+    form?: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, string>; setCookies: string[] }> {
     const cookie = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
     const payload = form === undefined ? null : new URLSearchParams(form);
-    const response = await fetch(this.base + path, { method, headers: cookie ? { cookie } : {}, body: payload, redirect: 'manual' });
+    const response = await fetch(this.base + path, {
+      method,
+      headers: cookie ? { cookie } : {},
+      body: payload,
+      redirect: 'manual',
+    });
     const setCookies = response.headers.getSetCookie();
     for (const header of setCookies) {
       const [pair, ...attributes] = header.split(';');
@@ -166,9 +175,15 @@ export function adapterSuite(setup: AdapterSetup): void {
       assert.deepEqual(login.body, { user: 'alice' });
       assert.equal(login.setCookies.length, 1);
       if (setup.framesSetCookie) {
-        const attributes = login.setCookies[0]!.split('; ').slice(1).map((a) => a.toLowerCase().replace(/=.*/, '')).sort();
+        const attributes = login.setCookies[0]!.split('; ')
+          .slice(1)
+          .map((a) => a.toLowerCase().replace(/=.*/, ''))
+          .sort();
         assert.match(login.setCookies[0]!, /^sid=ss1\.[A-Za-z0-9_-]+; /);
-        assert.deepEqual(attributes.filter((a) => a !== 'expires'), ['httponly', 'max-age', 'path', 'samesite']);
+        assert.deepEqual(
+          attributes.filter((a) => a !== 'expires'),
+          ['httponly', 'max-age', 'path', 'samesite'],
+        );
         assert.match(login.setCookies[0]!, /; SameSite=lax/i);
       } else {
         assert.match(login.setCookies[0]!, /^sid=ss1\.[A-Za-z0-9_-]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/);
@@ -191,7 +206,10 @@ export function adapterSuite(setup: AdapterSetup): void {
       const logout = await client.request('POST', '/logout');
       assert.deepEqual(logout.body, {});
       const deletion = setup.framesSetCookie ? /^sid=;.*; Max-Age=0(;|$)/ : /^sid=; Max-Age=0/;
-      assert.ok(logout.setCookies.some((header) => deletion.test(header)), logout.setCookies.join(' | '));
+      assert.ok(
+        logout.setCookies.some((header) => deletion.test(header)),
+        logout.setCookies.join(' | '),
+      );
       assert.equal(client.jar.size, 0);
       assert.deepEqual((await client.request('GET', '/session')).body, {});
     });
@@ -205,7 +223,12 @@ export function adapterSuite(setup: AdapterSetup): void {
       const tampered = await client.request('GET', '/session');
       assert.equal(tampered.status, 200);
       assert.deepEqual(tampered.body, {});
-      const expired = await seal(new Map([['user', 'mallory']]), { keys, context: 'sid', ttl: 60, now: Date.now() - 3_600_000 });
+      const expired = await seal(new Map([['user', 'mallory']]), {
+        keys,
+        context: 'sid',
+        ttl: 60,
+        now: Date.now() - 3_600_000,
+      });
       client.jar.set('sid', expired);
       const late = await client.request('GET', '/session');
       assert.equal(late.status, 200);
@@ -217,7 +240,10 @@ export function adapterSuite(setup: AdapterSetup): void {
     test('a key rotation re-issues the cookie with the new key', async () => {
       const before = new CookieClient((await start(options)).url);
       await before.request('POST', '/login?name=erin');
-      const rotatedKeys = createKeyring([{ id: 'new', secret: SECRET_NEW }, { id: 'old', secret: SECRET_OLD }]);
+      const rotatedKeys = createKeyring([
+        { id: 'new', secret: SECRET_NEW },
+        { id: 'old', secret: SECRET_OLD },
+      ]);
       const after = new CookieClient((await start({ ...options, keys: rotatedKeys })).url);
       after.jar.set('sid', before.jar.get('sid')!);
       const response = await after.request('GET', '/session');
@@ -233,7 +259,10 @@ export function adapterSuite(setup: AdapterSetup): void {
       await client.request('POST', '/login?name=frank');
       const big = await client.request('POST', '/big?size=6000');
       assert.ok(big.setCookies.length >= 2, big.setCookies.map((h) => h.slice(0, 12)).join(' | '));
-      assert.ok(client.jar.has('sid.0') && client.jar.has('sid.1') && !client.jar.has('sid'), [...client.jar.keys()].join(','));
+      assert.ok(
+        client.jar.has('sid.0') && client.jar.has('sid.1') && !client.jar.has('sid'),
+        [...client.jar.keys()].join(','),
+      );
       for (const header of big.setCookies) {
         const measured = setup.framesSetCookie ? header.split(';', 1)[0]! : header;
         assert.ok(measured.length <= 4096, `${measured.length} bytes`);
@@ -243,21 +272,32 @@ export function adapterSuite(setup: AdapterSetup): void {
       assert.equal(read.body['user'], 'frank');
       const small = await client.request('POST', '/big?size=10');
       assert.equal(small.body['big'], 'x'.repeat(10));
-      assert.ok(client.jar.has('sid') && !client.jar.has('sid.0') && !client.jar.has('sid.1'), `stale chunks expired: ${[...client.jar.keys()].join(',')}`);
+      assert.ok(
+        client.jar.has('sid') && !client.jar.has('sid.0') && !client.jar.has('sid.1'),
+        `stale chunks expired: ${[...client.jar.keys()].join(',')}`,
+      );
     });
 
     if (setup.seesTransport !== false) {
       test('secure over plain HTTP to a host other than localhost: one warning through onWarning; none for localhost or behind an HTTPS proxy', async () => {
         const warnings: string[] = [];
-        const app = await start({ ...options, cookie: { secure: true }, onWarning: (message) => void warnings.push(message) });
+        const app = await start({
+          ...options,
+          cookie: { secure: true },
+          onWarning: (message) => void warnings.push(message),
+        });
         const { port } = new URL(app.url);
-        for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `app.localhost:${port}`]) assert.equal(await getWithHost(app.url, host), 200);
+        for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `app.localhost:${port}`])
+          assert.equal(await getWithHost(app.url, host), 200);
         assert.equal(await getWithHost(app.url, 'myapp.test', { 'x-forwarded-proto': 'https' }), 200);
         assert.deepEqual(warnings, []);
         assert.equal(await getWithHost(app.url, 'myapp.test'), 200);
         assert.equal(await getWithHost(app.url, 'myapp.test'), 200);
         assert.equal(warnings.length, 1, 'once per config');
-        assert.match(warnings[0]!, /^sealed-session: cookie "sid" has secure: true, but this request came over plain HTTP to "myapp\.test": the browser will drop the cookie/);
+        assert.match(
+          warnings[0]!,
+          /^sealed-session: cookie "sid" has secure: true, but this request came over plain HTTP to "myapp\.test": the browser will drop the cookie/,
+        );
       });
     }
 
@@ -290,8 +330,14 @@ export function adapterSuite(setup: AdapterSetup): void {
       const client = new CookieClient((await start(options)).url);
       const response = await client.request('GET', '/other');
       assert.equal(response.body['touched'], 'yes');
-      assert.ok(response.setCookies.some((header) => header.startsWith('other=1')), response.setCookies.join(' | '));
-      assert.ok(response.setCookies.some((header) => header.startsWith('sid=ss1.')), response.setCookies.join(' | '));
+      assert.ok(
+        response.setCookies.some((header) => header.startsWith('other=1')),
+        response.setCookies.join(' | '),
+      );
+      assert.ok(
+        response.setCookies.some((header) => header.startsWith('sid=ss1.')),
+        response.setCookies.join(' | '),
+      );
       assert.equal(client.jar.get('other'), '1');
     });
   });

@@ -9,8 +9,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 
-interface Generate { name: string; kind: 'sealed' | 'signed'; keys: Array<{ id: string; secret: string }>; now: number; ttl: number | null; context: string; data: Array<[string, string]>; token: string; nonce?: string }
-const { generate }: { generate: Generate[] } = JSON.parse(readFileSync(new URL('../vectors/tokens.json', import.meta.url), 'utf8'));
+interface Generate {
+  name: string;
+  kind: 'sealed' | 'signed';
+  keys: Array<{ id: string; secret: string }>;
+  now: number;
+  ttl: number | null;
+  context: string;
+  data: Array<[string, string]>;
+  token: string;
+  nonce?: string;
+}
+const { generate }: { generate: Generate[] } = JSON.parse(
+  readFileSync(new URL('../vectors/tokens.json', import.meta.url), 'utf8'),
+);
 
 function subkey(secret: Buffer, label: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'sealed-session/v1', `sealed-session/v1/${label}`, 32));
@@ -22,7 +34,12 @@ function xaesKey(key: Buffer, nonce: Buffer): Buffer {
   const k1 = Buffer.alloc(16);
   for (let i = 0; i < 16; i++) k1[i] = ((l[i]! << 1) | (i < 15 ? l[i + 1]! >> 7 : 0)) & 0xff;
   if (l[0]! & 0x80) k1[15]! ^= 0x87;
-  const m = Buffer.concat([Buffer.from([0, 1, 0x58, 0]), nonce.subarray(0, 12), Buffer.from([0, 2, 0x58, 0]), nonce.subarray(0, 12)]);
+  const m = Buffer.concat([
+    Buffer.from([0, 1, 0x58, 0]),
+    nonce.subarray(0, 12),
+    Buffer.from([0, 2, 0x58, 0]),
+    nonce.subarray(0, 12),
+  ]);
   for (let i = 0; i < 32; i++) m[i]! ^= k1[i % 16]!;
   return ecb.update(m);
 }
@@ -70,13 +87,17 @@ for (const c of generate) {
       const nonce = body.subarray(header.length, header.length + 24);
       assert.equal(nonce.toString('hex'), c.nonce);
       const sealed = body.subarray(header.length + 24);
-      const decipher = createDecipheriv('aes-256-gcm', xaesKey(subkey(secret, 'seal'), nonce), nonce.subarray(12), { authTagLength: 16 });
+      const decipher = createDecipheriv('aes-256-gcm', xaesKey(subkey(secret, 'seal'), nonce), nonce.subarray(12), {
+        authTagLength: 16,
+      });
       decipher.setAAD(bound);
       decipher.setAuthTag(sealed.subarray(sealed.length - 16));
       payload = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]);
     } else {
       payload = body.subarray(header.length, body.length - 32);
-      const tag = createHmac('sha256', subkey(secret, 'sign')).update(Buffer.concat([bound, payload])).digest();
+      const tag = createHmac('sha256', subkey(secret, 'sign'))
+        .update(Buffer.concat([bound, payload]))
+        .digest();
       assert.equal(tag.toString('hex'), body.subarray(body.length - 32).toString('hex'));
     }
     assert.deepEqual(decodePayload(payload), c.data);

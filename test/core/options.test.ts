@@ -13,7 +13,10 @@ const keys = createKeyring(SECRET_A);
 const data = new Map([['role', 'user']]);
 const DAY = 86_400;
 
-for (const [name, make, open] of [['seal/unseal', seal, unseal], ['sign/verify', sign, verify]] as const) {
+for (const [name, make, open] of [
+  ['seal/unseal', seal, unseal],
+  ['sign/verify', sign, verify],
+] as const) {
   test(`${name}: a polluted now does not let an expired token through`, async () => {
     const issued = Date.now() - 10 * DAY * 1000;
     const token = await make(data, { keys, ttl: 60, now: issued });
@@ -30,7 +33,10 @@ for (const [name, make, open] of [['seal/unseal', seal, unseal], ['sign/verify',
 
   test(`${name}: a polluted context, clockSkew or issuedAfter is ignored`, async () => {
     const token = await make(data, { keys });
-    const result = await withPollutedPrototype({ context: 'other', clockSkew: 'x', issuedAfter: Date.now() + 60_000 }, () => open(token, { keys }));
+    const result = await withPollutedPrototype(
+      { context: 'other', clockSkew: 'x', issuedAfter: Date.now() + 60_000 },
+      () => open(token, { keys }),
+    );
     assert.equal(result.ok, true);
   });
 }

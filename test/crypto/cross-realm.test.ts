@@ -39,11 +39,17 @@ const foreignCrypto = runInContext(
 
 const ForeignPromise = runInContext('Promise', realm) as PromiseConstructor;
 /** ASCII text as a Uint8Array of the other realm (a vm context has no TextEncoder). */
-const foreignBytes = (ascii: string): Uint8Array => runInContext(`Uint8Array.from(${JSON.stringify(ascii)}, (c) => c.charCodeAt(0))`, realm) as Uint8Array;
+const foreignBytes = (ascii: string): Uint8Array =>
+  runInContext(`Uint8Array.from(${JSON.stringify(ascii)}, (c) => c.charCodeAt(0))`, realm) as Uint8Array;
 
 const hostCrypto = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
 function useForeignCrypto(): void {
-  Object.defineProperty(globalThis, 'crypto', { value: foreignCrypto, configurable: true, enumerable: true, writable: false });
+  Object.defineProperty(globalThis, 'crypto', {
+    value: foreignCrypto,
+    configurable: true,
+    enumerable: true,
+    writable: false,
+  });
 }
 function restoreCrypto(): void {
   Object.defineProperty(globalThis, 'crypto', hostCrypto);
@@ -54,7 +60,11 @@ test('the harness really crosses realms: promises and buffers from the facade fa
   assert.equal(pending instanceof Promise, false);
   assert.equal(pending instanceof ForeignPromise, true);
   const key = await pending;
-  const sealed = await foreignCrypto.subtle.encrypt({ name: 'AES-GCM', iv: new Uint8Array(12) }, key, new Uint8Array(0));
+  const sealed = await foreignCrypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: new Uint8Array(12) },
+    key,
+    new Uint8Array(0),
+  );
   assert.equal(sealed instanceof ArrayBuffer, false);
   assert.equal(sealed.byteLength, 16);
   assert.equal(foreignBytes('x') instanceof Uint8Array, false);
@@ -64,7 +74,17 @@ describe('runtime.ts: promises of another realm are promises', () => {
   test('isPromise: true for a foreign promise, false for the values runtimes resolve to', () => {
     assert.equal(isPromise(ForeignPromise.resolve(1)), true);
     assert.equal(isPromise(Promise.resolve(1)), true);
-    const values = [new Uint8Array(2), foreignBytes('ab'), null, undefined, true, false, {}, Object.create(null), 'then'];
+    const values = [
+      new Uint8Array(2),
+      foreignBytes('ab'),
+      null,
+      undefined,
+      true,
+      false,
+      {},
+      Object.create(null),
+      'then',
+    ];
     values.forEach((value, index) => assert.equal(isPromise(value as never), false, `values[${index}]`));
   });
 
@@ -82,8 +102,16 @@ describe('runtime.ts: promises of another realm are promises', () => {
 
   test('whenSettled() swaps in the value of a foreign promise, and drops a foreign rejection', async () => {
     const outcomes: string[] = [];
-    whenSettled(ForeignPromise.resolve('key'), (value) => outcomes.push(`resolved ${value}`), () => outcomes.push('failed'));
-    whenSettled(ForeignPromise.reject(new Error('no')), () => outcomes.push('resolved'), () => outcomes.push('failed'));
+    whenSettled(
+      ForeignPromise.resolve('key'),
+      (value) => outcomes.push(`resolved ${value}`),
+      () => outcomes.push('failed'),
+    );
+    whenSettled(
+      ForeignPromise.reject(new Error('no')),
+      () => outcomes.push('resolved'),
+      () => outcomes.push('failed'),
+    );
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(outcomes.sort(), ['failed', 'resolved key']);
   });
@@ -103,7 +131,10 @@ describe('the WebCrypto build on a foreign crypto.subtle', () => {
     assert.equal(opened.ok, true);
     assert.deepEqual(opened.ok && opened.data, new Map(SAMPLE_SESSION));
     const fromNode = await node.seal(SAMPLE_SESSION, { ...options, keys: nodeKeys });
-    assert.deepEqual(await web.unseal(fromNode, { ...options, keys: webKeys }), await node.unseal(fromNode, { ...options, keys: nodeKeys }));
+    assert.deepEqual(
+      await web.unseal(fromNode, { ...options, keys: webKeys }),
+      await node.unseal(fromNode, { ...options, keys: nodeKeys }),
+    );
 
     const signed = await web.sign(SAMPLE_SESSION, { ...options, keys: webKeys });
     assert.equal(signed, await node.sign(SAMPLE_SESSION, { ...options, keys: nodeKeys }));
@@ -115,7 +146,10 @@ describe('the WebCrypto build on a foreign crypto.subtle', () => {
     const sealed = await web.seal(SAMPLE_SESSION, { keys });
     const signed = await web.sign(SAMPLE_SESSION, { keys });
     const flip = (token: string) => token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
-    assert.deepEqual(await web.unseal(flip(sealed), { keys }), await node.unseal(flip(sealed), { keys: node.createKeyring([{ id: 'k', secret: SECRET_A }]) }));
+    assert.deepEqual(
+      await web.unseal(flip(sealed), { keys }),
+      await node.unseal(flip(sealed), { keys: node.createKeyring([{ id: 'k', secret: SECRET_A }]) }),
+    );
     assert.equal((await web.unseal(flip(sealed), { keys })).ok, false);
     assert.equal((await web.verify(flip(signed), { keys })).ok, false);
   });
@@ -131,7 +165,11 @@ describe('the WebCrypto build on a foreign crypto.subtle', () => {
   });
 
   test('the session layer: commit then read, with a session large enough to be chunked', async () => {
-    const config = web.defineSession({ name: 'sid', keys: web.createKeyring([{ id: 'k', secret: SECRET_A }]), maxSize: 12288 });
+    const config = web.defineSession({
+      name: 'sid',
+      keys: web.createKeyring([{ id: 'k', secret: SECRET_A }]),
+      maxSize: 12288,
+    });
     const state = await web.readSession(null, config);
     for (let i = 0; i < 40; i++) state.session.set(`key${i}`, 'v'.repeat(150));
     const lines = await web.commitSession(state, config);
@@ -145,6 +183,9 @@ describe('the WebCrypto build on a foreign crypto.subtle', () => {
     const secret = foreignBytes(SECRET_A);
     const foreignKeys = web.createKeyring([{ id: 'k', secret }]);
     const token = await web.sign(SAMPLE_SESSION, { keys: foreignKeys, now: 0 });
-    assert.equal(token, await node.sign(SAMPLE_SESSION, { keys: node.createKeyring([{ id: 'k', secret: SECRET_A }]), now: 0 }));
+    assert.equal(
+      token,
+      await node.sign(SAMPLE_SESSION, { keys: node.createKeyring([{ id: 'k', secret: SECRET_A }]), now: 0 }),
+    );
   });
 });

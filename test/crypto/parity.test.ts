@@ -45,7 +45,11 @@ const secret = fc.oneof(
   // 32 graphemes are at least 32 UTF-8 bytes.
   fc.string({ unit: 'grapheme', minLength: 32, maxLength: 40 }),
 );
-const keySpecs = fc.uniqueArray(fc.record({ id: keyId, secret }), { minLength: 1, maxLength: 3, selector: (key) => key.id });
+const keySpecs = fc.uniqueArray(fc.record({ id: keyId, secret }), {
+  minLength: 1,
+  maxLength: 3,
+  selector: (key) => key.id,
+});
 
 interface Scenario {
   readonly data: Map<string, string>;
@@ -130,7 +134,11 @@ type UnsealFailureReason = Extract<UnsealResult, { ok: false }>['reason'];
 type Opener = (token: string, options: UnsealOptions) => Promise<UnsealResult>;
 
 /** Opens `token` with the Node build, the WebCrypto build and the sync API; asserts all three agree. */
-async function openEverywhere(kind: 'sealed' | 'signed', token: unknown, options: UnsealOptions): Promise<UnsealResult> {
+async function openEverywhere(
+  kind: 'sealed' | 'signed',
+  token: unknown,
+  options: UnsealOptions,
+): Promise<UnsealResult> {
   const [fromNode, fromWeb, fromSync]: [Opener, Opener, (t: string, o: UnsealOptions) => UnsealResult] =
     kind === 'sealed' ? [node.unseal, web.unseal, sync.unsealSync] : [node.verify, web.verify, sync.verifySync];
   const nodeResult = await fromNode(token as string, options);
@@ -165,7 +173,10 @@ const encodeBody = (body: Uint8Array): string => PREFIX + nodeRuntime.encodeBase
 // ---------------------------------------------------------------------------------------------
 
 describe('a token made by either build opens on the other', () => {
-  for (const [maker, build] of [['Node', node], ['WebCrypto', web]] as const) {
+  for (const [maker, build] of [
+    ['Node', node],
+    ['WebCrypto', web],
+  ] as const) {
     test(`sealed by the ${maker} build: same result on Node, WebCrypto and sync, as the rules say`, async () => {
       await fc.assert(
         fc.asyncProperty(scenario, async (s) => {
@@ -201,17 +212,21 @@ describe('a token made by either build opens on the other', () => {
 describe('tokens are byte-identical across builds', () => {
   test('sealed with the same nonce: Node (synchronously) and WebCrypto give the same token', async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, fc.uint8Array({ minLength: NONCE_BYTES, maxLength: NONCE_BYTES }), async (s, nonce) => {
-        const options = sealOptions(s);
-        const fromNode = sealWith(nodeRuntime, s.data, options, nonce);
-        assert.equal(typeof fromNode, 'string', 'the Node runtime seals synchronously');
-        const fromWeb = await sealWith(webRuntime, s.data, options, nonce);
-        assert.equal(fromWeb, fromNode);
-        // The nonce sits right after the header, unchanged.
-        const body = decodeBody(fromWeb);
-        const headerEnd = 13 + s.specs[0]!.id.length;
-        assert.deepEqual(body.subarray(headerEnd, headerEnd + NONCE_BYTES), nonce);
-      }),
+      fc.asyncProperty(
+        scenario,
+        fc.uint8Array({ minLength: NONCE_BYTES, maxLength: NONCE_BYTES }),
+        async (s, nonce) => {
+          const options = sealOptions(s);
+          const fromNode = sealWith(nodeRuntime, s.data, options, nonce);
+          assert.equal(typeof fromNode, 'string', 'the Node runtime seals synchronously');
+          const fromWeb = await sealWith(webRuntime, s.data, options, nonce);
+          assert.equal(fromWeb, fromNode);
+          // The nonce sits right after the header, unchanged.
+          const body = decodeBody(fromWeb);
+          const headerEnd = 13 + s.specs[0]!.id.length;
+          assert.deepEqual(body.subarray(headerEnd, headerEnd + NONCE_BYTES), nonce);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -295,7 +310,9 @@ describe('every failure gives the same reason on both builds', () => {
       await fc.assert(
         fc.asyncProperty(scenario, fc.boolean(), mutation, async (s, fromWeb, m) => {
           const build = fromWeb ? web : node;
-          const token = await (kind === 'sealed' ? build.seal(s.data, sealOptions(s)) : build.sign(s.data, sealOptions(s)));
+          const token = await (kind === 'sealed'
+            ? build.seal(s.data, sealOptions(s))
+            : build.sign(s.data, sealOptions(s)));
           const mutated = mutate(token, m);
           assert.notEqual(mutated, token);
           const result = await openEverywhere(kind, mutated, unsealOptions(s));
@@ -313,7 +330,10 @@ describe('every failure gives the same reason on both builds', () => {
         const make = signed ? node.sign : web.seal;
         const token = await make(s.data, sealOptions(s));
         const options = { ...unsealOptions({ ...s, dropSealingKey: false }), context: other, now: s.sealNow };
-        assert.deepEqual(await openEverywhere(signed ? 'signed' : 'sealed', token, options), { ok: false, reason: 'invalid' });
+        assert.deepEqual(await openEverywhere(signed ? 'signed' : 'sealed', token, options), {
+          ok: false,
+          reason: 'invalid',
+        });
       }),
       { numRuns: RUNS },
     );
@@ -327,9 +347,15 @@ describe('every failure gives the same reason on both builds', () => {
         const token = await (signed ? web.sign : node.seal)(s.data, sealOptions(s));
         const kind = signed ? 'signed' : 'sealed';
         const base = { context: s.context, now: s.sealNow };
-        const wrongKey = await openEverywhere(kind, token, { ...base, keys: web.createKeyring([{ id, secret: otherSecret }]) });
+        const wrongKey = await openEverywhere(kind, token, {
+          ...base,
+          keys: web.createKeyring([{ id, secret: otherSecret }]),
+        });
         assert.deepEqual(wrongKey, { ok: false, reason: 'invalid' });
-        const unknown = await openEverywhere(kind, token, { ...base, keys: web.createKeyring([{ id: otherId, secret: right }]) });
+        const unknown = await openEverywhere(kind, token, {
+          ...base,
+          keys: web.createKeyring([{ id: otherId, secret: right }]),
+        });
         assert.deepEqual(unknown, { ok: false, reason: 'unknown-key' });
       }),
       { numRuns: RUNS },
@@ -363,11 +389,17 @@ describe('every failure gives the same reason on both builds', () => {
       ['issued in the future, within skew', { now: issuedMs - 5_000 }, true],
       ['issued in the future, beyond skew', { now: issuedMs - 5_001 }, 'invalid'],
     ];
-    for (const [maker, build] of [['Node', node], ['WebCrypto', web]] as const) {
+    for (const [maker, build] of [
+      ['Node', node],
+      ['WebCrypto', web],
+    ] as const) {
       const sealed = await build.seal(data, { keys, now: issuedMs, ttl: 60 });
       const signed = await build.sign(data, { keys, now: issuedMs, ttl: 60 });
       for (const [label, options, expected] of cases) {
-        for (const [kind, token] of [['sealed', sealed], ['signed', signed]] as const) {
+        for (const [kind, token] of [
+          ['sealed', sealed],
+          ['signed', signed],
+        ] as const) {
           const result = await openEverywhere(kind, token, { keys, ...options });
           if (expected === true) assert.ok(result.ok, `${maker} ${kind}, ${label}: ${JSON.stringify(result)}`);
           else assert.deepEqual(result, { ok: false, reason: expected }, `${maker} ${kind}, ${label}`);
@@ -382,7 +414,12 @@ describe('every failure gives the same reason on both builds', () => {
       fc.string({ unit: 'binary', maxLength: 200 }),
       // Any UTF-16 code unit, lone surrogates included.
       fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 100 }),
-      fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), maxLength: 300 }).map((b) => PREFIX + b),
+      fc
+        .string({
+          unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+          maxLength: 300,
+        })
+        .map((b) => PREFIX + b),
       fc.uint8Array({ minLength: 14, maxLength: 120 }).map((b) => {
         // A header-shaped body: version 1, kind 1 or 2, key id "A".
         b[0] = 1;
@@ -420,28 +457,45 @@ describe('every failure gives the same reason on both builds', () => {
     const entry = keyringState(keys).current;
     const context = new TextEncoder().encode('sid');
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 40 }), fc.boolean(), fc.boolean(), async (payload, signed, craftOnWeb) => {
-        // What another implementation could write: a valid envelope around an arbitrary payload.
-        const runtime: CryptoRuntime = craftOnWeb ? webRuntime : nodeRuntime;
-        const keyMaterial = await derivedKeys(runtime, entry);
-        const header = new Uint8Array(16);
-        writeHeader(header, { kind: signed ? Kind.Signed : Kind.Sealed, keyId: 'kid', issuedAt: 1_700_000_000, expiresAt: 0 });
-        let rest: Uint8Array;
-        if (signed) {
-          const message = boundData(header, context, payload.length);
-          message.set(payload, message.length - payload.length);
-          const tag = await runtime.hmac(keyMaterial.sign, message);
-          rest = new Uint8Array([...payload, ...tag]);
-        } else {
-          const nonce = runtime.randomBytes(NONCE_BYTES);
-          rest = new Uint8Array([...nonce, ...(await xaesSeal(runtime, keyMaterial.seal, nonce, payload, boundData(header, context)))]);
-        }
-        const token = encodeBody(new Uint8Array([...header, ...rest]));
-        const result = await openEverywhere(signed ? 'signed' : 'sealed', token, { keys, context: 'sid', now: 1_700_000_000_000 });
-        const decoded = decodeMap(payload);
-        if (decoded === null) assert.deepEqual(result, { ok: false, reason: 'malformed' });
-        else assert.deepEqual(result.ok && result.data, decoded);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (payload, signed, craftOnWeb) => {
+          // What another implementation could write: a valid envelope around an arbitrary payload.
+          const runtime: CryptoRuntime = craftOnWeb ? webRuntime : nodeRuntime;
+          const keyMaterial = await derivedKeys(runtime, entry);
+          const header = new Uint8Array(16);
+          writeHeader(header, {
+            kind: signed ? Kind.Signed : Kind.Sealed,
+            keyId: 'kid',
+            issuedAt: 1_700_000_000,
+            expiresAt: 0,
+          });
+          let rest: Uint8Array;
+          if (signed) {
+            const message = boundData(header, context, payload.length);
+            message.set(payload, message.length - payload.length);
+            const tag = await runtime.hmac(keyMaterial.sign, message);
+            rest = new Uint8Array([...payload, ...tag]);
+          } else {
+            const nonce = runtime.randomBytes(NONCE_BYTES);
+            rest = new Uint8Array([
+              ...nonce,
+              ...(await xaesSeal(runtime, keyMaterial.seal, nonce, payload, boundData(header, context))),
+            ]);
+          }
+          const token = encodeBody(new Uint8Array([...header, ...rest]));
+          const result = await openEverywhere(signed ? 'signed' : 'sealed', token, {
+            keys,
+            context: 'sid',
+            now: 1_700_000_000_000,
+          });
+          const decoded = decodeMap(payload);
+          if (decoded === null) assert.deepEqual(result, { ok: false, reason: 'malformed' });
+          else assert.deepEqual(result.ok && result.data, decoded);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -461,22 +515,55 @@ describe('programmer errors: the same class and message on both builds and the s
   const keys = node.createKeyring([{ id: 'k', secret: 'w'.repeat(32) }]);
   const data = new Map([['a', 'b']]);
   const cases: Array<[string, (api: 'node' | 'web' | 'sync', bad: unknown) => unknown]> = [
-    ['seal(data)', (api, bad) => (api === 'sync' ? sync.sealSync : { node, web }[api].seal)(bad as Map<string, string>, { keys })],
-    ['sign(data)', (api, bad) => (api === 'sync' ? sync.signSync : { node, web }[api].sign)(bad as Map<string, string>, { keys })],
-    ['seal(options)', (api, bad) => (api === 'sync' ? sync.sealSync : { node, web }[api].seal)(data, bad as SealOptions)],
-    ['seal(options.context)', (api, bad) => (api === 'sync' ? sync.sealSync : { node, web }[api].seal)(data, { keys, context: bad as string })],
-    ['unseal(options)', (api, bad) => (api === 'sync' ? sync.unsealSync : { node, web }[api].unseal)('ss1.AAAA', bad as UnsealOptions)],
-    ['verify(options.now)', (api, bad) => (api === 'sync' ? sync.verifySync : { node, web }[api].verify)('ss1.AAAA', { keys, now: bad as number })],
-    ['unseal(token)', (api, bad) => (api === 'sync' ? sync.unsealSync : { node, web }[api].unseal)(bad as string, { keys })],
-    ['verify(token)', (api, bad) => (api === 'sync' ? sync.verifySync : { node, web }[api].verify)(bad as string, { keys })],
+    [
+      'seal(data)',
+      (api, bad) => (api === 'sync' ? sync.sealSync : { node, web }[api].seal)(bad as Map<string, string>, { keys }),
+    ],
+    [
+      'sign(data)',
+      (api, bad) => (api === 'sync' ? sync.signSync : { node, web }[api].sign)(bad as Map<string, string>, { keys }),
+    ],
+    [
+      'seal(options)',
+      (api, bad) => (api === 'sync' ? sync.sealSync : { node, web }[api].seal)(data, bad as SealOptions),
+    ],
+    [
+      'seal(options.context)',
+      (api, bad) => (api === 'sync' ? sync.sealSync : { node, web }[api].seal)(data, { keys, context: bad as string }),
+    ],
+    [
+      'unseal(options)',
+      (api, bad) => (api === 'sync' ? sync.unsealSync : { node, web }[api].unseal)('ss1.AAAA', bad as UnsealOptions),
+    ],
+    [
+      'verify(options.now)',
+      (api, bad) =>
+        (api === 'sync' ? sync.verifySync : { node, web }[api].verify)('ss1.AAAA', { keys, now: bad as number }),
+    ],
+    [
+      'unseal(token)',
+      (api, bad) => (api === 'sync' ? sync.unsealSync : { node, web }[api].unseal)(bad as string, { keys }),
+    ],
+    [
+      'verify(token)',
+      (api, bad) => (api === 'sync' ? sync.verifySync : { node, web }[api].verify)(bad as string, { keys }),
+    ],
   ];
   for (const [name, call] of cases) {
     test(`${name} with every entry of BAD_INPUTS`, async () => {
       let thrown = 0;
       for (const [label, bad] of BAD_INPUTS) {
         const fromNode = await settle(() => call('node', bad));
-        assert.deepEqual(await settle(() => call('web', bad)), fromNode, `${name}, ${label}: WebCrypto and Node builds differ`);
-        assert.deepEqual(await settle(() => call('sync', bad)), fromNode, `${name}, ${label}: sync and async APIs differ`);
+        assert.deepEqual(
+          await settle(() => call('web', bad)),
+          fromNode,
+          `${name}, ${label}: WebCrypto and Node builds differ`,
+        );
+        assert.deepEqual(
+          await settle(() => call('sync', bad)),
+          fromNode,
+          `${name}, ${label}: sync and async APIs differ`,
+        );
         if ('error' in fromNode) {
           thrown++;
           assert.ok(['TypeError', 'RangeError'].includes(fromNode.error), `${name}, ${label}: ${fromNode.error}`);
@@ -514,13 +601,16 @@ function decodeBoth(input: string): Uint8Array | null {
 describe('base64url: the Node codec and the portable codec agree', () => {
   test('encode identically and decode their own output back, for arbitrary bytes', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ minLength: 3000, maxLength: 13000 })), (bytes) => {
-        const encoded = nodeRuntime.encodeBase64url(bytes);
-        assert.equal(webRuntime.encodeBase64url(bytes), encoded);
-        assert.match(encoded, /^[A-Za-z0-9_-]*$/);
-        assert.notEqual(encoded.length % 4, 1);
-        assert.deepEqual(decodeBoth(encoded), bytes);
-      }),
+      fc.property(
+        fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ minLength: 3000, maxLength: 13000 })),
+        (bytes) => {
+          const encoded = nodeRuntime.encodeBase64url(bytes);
+          assert.equal(webRuntime.encodeBase64url(bytes), encoded);
+          assert.match(encoded, /^[A-Za-z0-9_-]*$/);
+          assert.notEqual(encoded.length % 4, 1);
+          assert.deepEqual(decodeBoth(encoded), bytes);
+        },
+      ),
       { numRuns: RUNS * 3 },
     );
     // A view into a larger buffer encodes only its own bytes.
@@ -530,7 +620,23 @@ describe('base64url: the Node codec and the portable codec agree', () => {
   });
 
   test('decode arbitrary strings alike (mostly alphabet, some near-miss characters)', () => {
-    const nearMiss = fc.constantFrom('=', '+', '/', ' ', '\t', '\n', '.', '%', '\u0000', '\u00e9', '\u0130', '\uFF21', '\u{1F600}', '\uD800', '\uDC00');
+    const nearMiss = fc.constantFrom(
+      '=',
+      '+',
+      '/',
+      ' ',
+      '\t',
+      '\n',
+      '.',
+      '%',
+      '\u0000',
+      '\u00e9',
+      '\u0130',
+      '\uFF21',
+      '\u{1F600}',
+      '\uD800',
+      '\uDC00',
+    );
     const unit = fc.oneof({ weight: 20, arbitrary: fc.constantFrom(...ALPHABET) }, { weight: 1, arbitrary: nearMiss });
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 40 }), (input) => {
@@ -567,18 +673,22 @@ describe('base64url: the Node codec and the portable codec agree', () => {
 
   test('non-canonical trailing bits are rejected by both; the canonical spelling is accepted', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 40 }).filter((b) => b.length % 3 !== 0), fc.integer({ min: 1, max: 15 }), (bytes, noise) => {
-        const valid = nodeRuntime.encodeBase64url(bytes);
-        // 1 byte left over: the last character carries 4 unused bits; 2 bytes: 2 unused bits.
-        const unusedMask = bytes.length % 3 === 1 ? 15 : 3;
-        const last = ALPHABET.indexOf(valid[valid.length - 1]!);
-        assert.equal(last & unusedMask, 0);
-        const bits = noise & unusedMask;
-        fc.pre(bits !== 0);
-        const spelled = valid.slice(0, -1) + ALPHABET[last | bits]!;
-        assert.equal(decodeBoth(spelled), null);
-        assert.deepEqual(decodeBoth(valid), bytes);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 40 }).filter((b) => b.length % 3 !== 0),
+        fc.integer({ min: 1, max: 15 }),
+        (bytes, noise) => {
+          const valid = nodeRuntime.encodeBase64url(bytes);
+          // 1 byte left over: the last character carries 4 unused bits; 2 bytes: 2 unused bits.
+          const unusedMask = bytes.length % 3 === 1 ? 15 : 3;
+          const last = ALPHABET.indexOf(valid[valid.length - 1]!);
+          assert.equal(last & unusedMask, 0);
+          const bits = noise & unusedMask;
+          fc.pre(bits !== 0);
+          const spelled = valid.slice(0, -1) + ALPHABET[last | bits]!;
+          assert.equal(decodeBoth(spelled), null);
+          assert.deepEqual(decodeBoth(valid), bytes);
+        },
+      ),
       { numRuns: RUNS * 3 },
     );
     // By hand: "AA" is one zero byte, "AB" sets an unused bit; "AAA" two bytes, "AAB" likewise.
@@ -599,7 +709,11 @@ test('randomBytes: both runtimes return exactly the length asked for, beyond get
       // 16+ random bytes are never all zero (probability 2^-128).
       if (length >= 16) assert.ok(bytes.some((b) => b !== 0));
       // Past the first quota, checked where there are 16+ bytes to look at (one byte is zero 1 time in 256).
-      if (length >= 65_536 + 16) assert.ok(bytes.subarray(65_536).some((b) => b !== 0), 'the bytes past the first quota are random too');
+      if (length >= 65_536 + 16)
+        assert.ok(
+          bytes.subarray(65_536).some((b) => b !== 0),
+          'the bytes past the first quota are random too',
+        );
     }
   }
 });

@@ -60,14 +60,30 @@ test('processes started from one V8 startup snapshot draw different keys, nonces
   writeFileSync(entry, ENTRY);
   // The snapshot entry must be one script that requires only built-in modules (Node's
   // documentation of --build-snapshot), so the app is bundled first.
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'silent' });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'silent',
+  });
   await run(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', bundle], { cwd: dir });
   const start = async (): Promise<{ key: string; nonce: string; id: string }> =>
-    JSON.parse((await run(process.execPath, ['--snapshot-blob', blob], { cwd: dir })).stdout) as { key: string; nonce: string; id: string };
+    JSON.parse((await run(process.execPath, ['--snapshot-blob', blob], { cwd: dir })).stdout) as {
+      key: string;
+      nonce: string;
+      id: string;
+    };
   const [a, b] = await Promise.all([start(), start()]);
   assert.match(a.key, /^[A-Za-z0-9_-]{43}$/);
   assert.notEqual(a.key, b.key, 'generateKey() repeated across processes');
   assert.notEqual(a.id, b.id, 'memoryStore ids repeated across processes');
   assert.notEqual(a.nonce.slice(24), b.nonce.slice(24), 'the random half of the nonce repeated');
-  assert.notEqual(a.nonce.slice(0, 24), b.nonce.slice(0, 24), 'the XAES nonce prefix (the subkey) is shared across processes');
+  assert.notEqual(
+    a.nonce.slice(0, 24),
+    b.nonce.slice(0, 24),
+    'the XAES nonce prefix (the subkey) is shared across processes',
+  );
 });

@@ -12,11 +12,25 @@ import { nodeRuntime } from '../../src/crypto/node.js';
 import { hkdf } from '../../src/crypto/hkdf.js';
 import { hex, toHex } from '../helpers.js';
 
-interface Group<T> { keySize: number; ivSize?: number; tagSize?: number; tests: T[] }
+interface Group<T> {
+  keySize: number;
+  ivSize?: number;
+  tagSize?: number;
+  tests: T[];
+}
 const load = <T>(name: string): Group<T>[] =>
   JSON.parse(readFileSync(new URL(`../vectors/wycheproof/${name}`, import.meta.url), 'utf8')).testGroups;
 
-interface AeadCase { tcId: number; key: string; iv: string; aad: string; msg: string; ct: string; tag: string; result: string }
+interface AeadCase {
+  tcId: number;
+  key: string;
+  iv: string;
+  aad: string;
+  msg: string;
+  ct: string;
+  tag: string;
+  result: string;
+}
 test('Wycheproof AES-256-GCM (96-bit IV, 128-bit tag) on node:crypto', () => {
   let count = 0;
   for (const group of load<AeadCase>('aes_gcm_test.json')) {
@@ -29,7 +43,11 @@ test('Wycheproof AES-256-GCM (96-bit IV, 128-bit tag) on node:crypto', () => {
         assert.equal(opened, null, `tcId ${c.tcId}`);
       } else {
         assert.equal(opened && toHex(opened), c.msg, `tcId ${c.tcId}`);
-        assert.equal(toHex(nodeRuntime.aesGcmEncrypt(key, hex(c.iv), hex(c.msg), hex(c.aad))), c.ct + c.tag, `tcId ${c.tcId}`);
+        assert.equal(
+          toHex(nodeRuntime.aesGcmEncrypt(key, hex(c.iv), hex(c.msg), hex(c.aad))),
+          c.ct + c.tag,
+          `tcId ${c.tcId}`,
+        );
       }
       count++;
     }
@@ -37,7 +55,13 @@ test('Wycheproof AES-256-GCM (96-bit IV, 128-bit tag) on node:crypto', () => {
   assert.ok(count > 50, `ran ${count} cases`);
 });
 
-interface MacCase { tcId: number; key: string; msg: string; tag: string; result: string }
+interface MacCase {
+  tcId: number;
+  key: string;
+  msg: string;
+  tag: string;
+  result: string;
+}
 test('Wycheproof HMAC-SHA256 on node:crypto (full tags through hmacVerify, truncated by prefix)', () => {
   let count = 0;
   for (const group of load<MacCase>('hmac_sha256_test.json')) {
@@ -47,22 +71,39 @@ test('Wycheproof HMAC-SHA256 on node:crypto (full tags through hmacVerify, trunc
       const tagBytes = group.tagSize! / 8;
       const matches = toHex(mac.subarray(0, tagBytes)) === c.tag;
       assert.equal(matches, c.result === 'valid', `tcId ${c.tcId}`);
-      if (tagBytes === 32) assert.equal(nodeRuntime.hmacVerify(key, hex(c.msg), hex(c.tag)), c.result === 'valid', `tcId ${c.tcId}`);
+      if (tagBytes === 32)
+        assert.equal(nodeRuntime.hmacVerify(key, hex(c.msg), hex(c.tag)), c.result === 'valid', `tcId ${c.tcId}`);
       count++;
     }
   }
   assert.ok(count > 100, `ran ${count} cases`);
 });
 
-interface HkdfCase { tcId: number; ikm: string; salt: string; info: string; size: number; okm: string; result: string }
+interface HkdfCase {
+  tcId: number;
+  ikm: string;
+  salt: string;
+  info: string;
+  size: number;
+  okm: string;
+  result: string;
+}
 test('Wycheproof HKDF-SHA256 through the HKDF composed from HMAC', () => {
   let count = 0;
   for (const group of load<HkdfCase>('hkdf_sha256_test.json')) {
     for (const c of group.tests) {
       if (c.result === 'valid') {
-        assert.equal(toHex(hkdf(nodeRuntime, hex(c.ikm), hex(c.salt), hex(c.info), c.size) as Uint8Array), c.okm, `tcId ${c.tcId}`);
+        assert.equal(
+          toHex(hkdf(nodeRuntime, hex(c.ikm), hex(c.salt), hex(c.info), c.size) as Uint8Array),
+          c.okm,
+          `tcId ${c.tcId}`,
+        );
       } else {
-        assert.throws(() => hkdf(nodeRuntime, hex(c.ikm), hex(c.salt), hex(c.info), c.size), RangeError, `tcId ${c.tcId}`);
+        assert.throws(
+          () => hkdf(nodeRuntime, hex(c.ikm), hex(c.salt), hex(c.info), c.size),
+          RangeError,
+          `tcId ${c.tcId}`,
+        );
       }
       count++;
     }
@@ -72,10 +113,16 @@ test('Wycheproof HKDF-SHA256 through the HKDF composed from HMAC', () => {
 
 test('the composed HKDF equals node:crypto hkdfSync for arbitrary inputs', () => {
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 80 }), fc.integer({ min: 1, max: 255 * 32 }), (ikm, salt, info, size) => {
-      const expected = new Uint8Array(hkdfSync('sha256', ikm, salt, info, size));
-      assert.deepEqual(hkdf(nodeRuntime, ikm, salt, info, size), expected);
-    }),
+    fc.property(
+      fc.uint8Array({ maxLength: 80 }),
+      fc.uint8Array({ maxLength: 80 }),
+      fc.uint8Array({ maxLength: 80 }),
+      fc.integer({ min: 1, max: 255 * 32 }),
+      (ikm, salt, info, size) => {
+        const expected = new Uint8Array(hkdfSync('sha256', ikm, salt, info, size));
+        assert.deepEqual(hkdf(nodeRuntime, ikm, salt, info, size), expected);
+      },
+    ),
     { numRuns: 200 },
   );
 });
@@ -86,7 +133,11 @@ test('AES-GCM decryption refuses short and truncated tags (authTagLength is pinn
   const sealed = nodeRuntime.aesGcmEncrypt(key, iv, new Uint8Array([1, 2, 3]), new Uint8Array());
   assert.ok(nodeRuntime.aesGcmDecrypt(key, iv, sealed, new Uint8Array()));
   for (let cut = 1; cut <= sealed.length; cut++) {
-    assert.equal(nodeRuntime.aesGcmDecrypt(key, iv, sealed.subarray(0, sealed.length - cut), new Uint8Array()), null, `cut ${cut}`);
+    assert.equal(
+      nodeRuntime.aesGcmDecrypt(key, iv, sealed.subarray(0, sealed.length - cut), new Uint8Array()),
+      null,
+      `cut ${cut}`,
+    );
   }
 });
 

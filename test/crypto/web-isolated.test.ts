@@ -39,7 +39,8 @@ function stripComments(source: string): string {
 }
 
 /** Static imports, re-exports and literal dynamic imports. */
-const IMPORT = /\b(?:import|export)\b[^'"`;]*?\bfrom\s*(['"])([^'"]+)\1|\bimport\s*\(\s*(['"])([^'"]+)\3\s*\)|\bimport\s*(['"])([^'"]+)\5/g;
+const IMPORT =
+  /\b(?:import|export)\b[^'"`;]*?\bfrom\s*(['"])([^'"]+)\1|\bimport\s*\(\s*(['"])([^'"]+)\3\s*\)|\bimport\s*(['"])([^'"]+)\5/g;
 
 /** Every file reachable from `entry` through relative imports, with each file's code and specifiers. */
 function importGraph(entry: URL): Map<string, { code: string; specifiers: string[] }> {
@@ -65,7 +66,13 @@ describe('statically, dist/web.js reaches no Node module', () => {
     requireBuild();
     const graph = importGraph(DIST_WEB);
     const files = [...graph.keys()].map(relative);
-    for (const expected of ['dist/web.js', 'dist/crypto/web.js', 'dist/core/api.js', 'dist/format/base64url.js', 'dist/crypto/xaes.js']) {
+    for (const expected of [
+      'dist/web.js',
+      'dist/crypto/web.js',
+      'dist/core/api.js',
+      'dist/format/base64url.js',
+      'dist/crypto/xaes.js',
+    ]) {
       assert.ok(files.includes(expected), `expected ${expected} in the graph, got ${files.join(', ')}`);
     }
     assert.ok(!files.includes('dist/crypto/node.js'), 'the Node runtime must not be reachable from the web build');
@@ -73,8 +80,15 @@ describe('statically, dist/web.js reaches no Node module', () => {
       assert.ok(existsSync(new URL(href)), `${relative(href)} does not exist`);
       for (const specifier of specifiers) {
         assert.ok(!specifier.startsWith('node:') && !isBuiltin(specifier), `${relative(href)} imports ${specifier}`);
-        assert.match(specifier, /^\.\.?\/.*\.js$/, `${relative(href)} imports ${specifier}: expected a relative .js file`);
-        assert.ok(new URL(specifier, href).href.startsWith(new URL('dist/', ROOT).href), `${relative(href)} reaches outside dist/`);
+        assert.match(
+          specifier,
+          /^\.\.?\/.*\.js$/,
+          `${relative(href)} imports ${specifier}: expected a relative .js file`,
+        );
+        assert.ok(
+          new URL(specifier, href).href.startsWith(new URL('dist/', ROOT).href),
+          `${relative(href)} reaches outside dist/`,
+        );
       }
     }
   });
@@ -133,7 +147,12 @@ function runAtTheEdge(code: string): ChildReport {
 
 describe('at run time, the built web build works without Node built-ins', () => {
   test('no Buffer, no process, no node: import; sealed-session resolves to the web build; every operation works', async () => {
-    const data: Array<[string, string]> = [['userId', '12345'], ['emoji', '\u{1F600}'], ['nul', 'a\u0000b'], ['', 'é']];
+    const data: Array<[string, string]> = [
+      ['userId', '12345'],
+      ['emoji', '\u{1F600}'],
+      ['nul', 'a\u0000b'],
+      ['', 'é'],
+    ];
     const nodeKeys = node.createKeyring('shared-secret-shared-secret-shared-secret');
     const fromNode = await node.seal(new Map(data), { keys: nodeKeys, context: 'sid' });
     const report = runAtTheEdge(`
@@ -202,7 +221,10 @@ describe('at run time, the built web build works without Node built-ins', () => 
     assert.deepEqual(opened.ok && [...opened.data], data);
     const verified = await node.verify(report.signed, { keys, context: 'sid' });
     assert.deepEqual(verified.ok && [...verified.data], data);
-    assert.equal(await node.sign(new Map(data), { keys, context: 'sid', now: (verified.ok && verified.issuedAt) || 0 }), report.signed);
+    assert.equal(
+      await node.sign(new Map(data), { keys, context: 'sid', now: (verified.ok && verified.issuedAt) || 0 }),
+      report.signed,
+    );
   });
 });
 
@@ -243,7 +265,9 @@ describe('the edge example of the README', () => {
 
   test('the docs print exactly the code this test runs', () => {
     const example = documentedExample();
-    const places = ['README.md', 'docs/api.md', 'docs/runtimes.md'].map((path) => new URL(path, ROOT)).filter((url) => existsSync(url));
+    const places = ['README.md', 'docs/api.md', 'docs/runtimes.md']
+      .map((path) => new URL(path, ROOT))
+      .filter((url) => existsSync(url));
     assert.ok(
       places.some((url) => readFileSync(url, 'utf8').includes(example)),
       `neither README.md nor docs/api.md nor docs/runtimes.md contains the edge example verbatim:\n${example}`,
@@ -260,19 +284,34 @@ describe('the edge example of the README', () => {
     const opened = await node.unseal(token, { keys: node.createKeyring(env.SESSION_SECRET), context: 'sid' });
     assert.deepEqual(opened.ok && [...opened.data], [['visits', '1']]);
 
-    const second = await worker.fetch(new Request('https://example.com/', { headers: { Cookie: `theme=dark; sid=${token}; lang=en` } }), env);
+    const second = await worker.fetch(
+      new Request('https://example.com/', { headers: { Cookie: `theme=dark; sid=${token}; lang=en` } }),
+      env,
+    );
     assert.equal(await second.text(), 'visit 2\n');
     const secondToken = SET_COOKIE.exec(second.headers.get('Set-Cookie') ?? '')?.[1];
     assert.ok(secondToken && secondToken !== token);
-    const third = await worker.fetch(new Request('https://example.com/', { headers: { Cookie: `sid=${secondToken}` } }), env);
+    const third = await worker.fetch(
+      new Request('https://example.com/', { headers: { Cookie: `sid=${secondToken}` } }),
+      env,
+    );
     assert.equal(await third.text(), 'visit 3\n');
 
     // A changed token, or one sealed for another purpose, is not a session: the count starts over.
     const forged = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
-    const afterForgery = await worker.fetch(new Request('https://example.com/', { headers: { Cookie: `sid=${forged}` } }), env);
+    const afterForgery = await worker.fetch(
+      new Request('https://example.com/', { headers: { Cookie: `sid=${forged}` } }),
+      env,
+    );
     assert.equal(await afterForgery.text(), 'visit 1\n');
-    const otherContext = await seal(new Map([['visits', '41']]), { keys: createKeyring(env.SESSION_SECRET), context: 'prefs' });
-    const afterSwap = await worker.fetch(new Request('https://example.com/', { headers: { Cookie: `sid=${otherContext}` } }), env);
+    const otherContext = await seal(new Map([['visits', '41']]), {
+      keys: createKeyring(env.SESSION_SECRET),
+      context: 'prefs',
+    });
+    const afterSwap = await worker.fetch(
+      new Request('https://example.com/', { headers: { Cookie: `sid=${otherContext}` } }),
+      env,
+    );
     assert.equal(await afterSwap.text(), 'visit 1\n');
   });
 });

@@ -18,7 +18,8 @@ import { xaesDeriveKey, xaesKey, xaesOpen, xaesSeal } from '../../src/crypto/xae
 import type { CryptoRuntime } from '../../src/crypto/runtime.js';
 import { hex, toHex } from '../helpers.js';
 
-const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(`../vectors/${path}`, import.meta.url), 'utf8'));
+const readJson = (path: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../vectors/${path}`, import.meta.url), 'utf8'));
 
 const runtimes: ReadonlyArray<readonly [string, CryptoRuntime]> = [
   ['node:crypto', nodeRuntime],
@@ -30,12 +31,42 @@ const runtimes: ReadonlyArray<readonly [string, CryptoRuntime]> = [
 // ---------------------------------------------------------------------------------------------
 
 type Result = 'valid' | 'invalid' | 'acceptable';
-interface Group<T> { keySize: number; ivSize?: number; tagSize?: number; tests: T[] }
-const wycheproof = <T>(name: string): Group<T>[] => (readJson(`wycheproof/${name}`) as { testGroups: Group<T>[] }).testGroups;
+interface Group<T> {
+  keySize: number;
+  ivSize?: number;
+  tagSize?: number;
+  tests: T[];
+}
+const wycheproof = <T>(name: string): Group<T>[] =>
+  (readJson(`wycheproof/${name}`) as { testGroups: Group<T>[] }).testGroups;
 
-interface AeadCase { tcId: number; key: string; iv: string; aad: string; msg: string; ct: string; tag: string; result: Result; flags: string[] }
-interface MacCase { tcId: number; key: string; msg: string; tag: string; result: Result }
-interface HkdfCase { tcId: number; ikm: string; salt: string; info: string; size: number; okm: string; result: Result }
+interface AeadCase {
+  tcId: number;
+  key: string;
+  iv: string;
+  aad: string;
+  msg: string;
+  ct: string;
+  tag: string;
+  result: Result;
+  flags: string[];
+}
+interface MacCase {
+  tcId: number;
+  key: string;
+  msg: string;
+  tag: string;
+  result: Result;
+}
+interface HkdfCase {
+  tcId: number;
+  ikm: string;
+  salt: string;
+  info: string;
+  size: number;
+  okm: string;
+  result: Result;
+}
 
 describe('Project Wycheproof on the WebCrypto runtime', () => {
   test('AES-256-GCM, 96-bit IV, 128-bit tag: valid cases encrypt and decrypt exactly, invalid ones never decrypt', async () => {
@@ -76,7 +107,8 @@ describe('Project Wycheproof on the WebCrypto runtime', () => {
         const prefixMatches = toHex(mac.subarray(0, tagBytes)) === c.tag;
         if (c.result !== 'acceptable') assert.equal(prefixMatches, c.result === 'valid', label);
         if (tagBytes === 32) {
-          if (c.result !== 'acceptable') assert.equal(await webRuntime.hmacVerify(key, hex(c.msg), hex(c.tag)), c.result === 'valid', label);
+          if (c.result !== 'acceptable')
+            assert.equal(await webRuntime.hmacVerify(key, hex(c.msg), hex(c.tag)), c.result === 'valid', label);
           full++;
         } else {
           // hmacVerify takes full tags only: a truncated tag, even a correct one, never verifies.
@@ -112,7 +144,11 @@ describe('Project Wycheproof on the WebCrypto runtime', () => {
     const opened = await webRuntime.aesGcmDecrypt(key, iv, sealed, new Uint8Array());
     assert.equal(opened && toHex(opened), '010203');
     for (let cut = 1; cut <= sealed.length; cut++) {
-      assert.equal(await webRuntime.aesGcmDecrypt(key, iv, sealed.subarray(0, sealed.length - cut), new Uint8Array()), null, `cut ${cut}`);
+      assert.equal(
+        await webRuntime.aesGcmDecrypt(key, iv, sealed.subarray(0, sealed.length - cut), new Uint8Array()),
+        null,
+        `cut ${cut}`,
+      );
     }
   });
 });
@@ -133,16 +169,20 @@ describe('the AES-256 block function (ECB on Node, AES-CBC with IV = block on We
 
   test('the runtimes agree block by block for arbitrary keys and 1-4 blocks, and on a reused key', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 1, max: 4 }).chain((n) => fc.uint8Array({ minLength: 16 * n, maxLength: 16 * n })), async (key, blocks) => {
-        const nodeKey = nodeRuntime.importAesBlockKey(key);
-        const webKey = await webRuntime.importAesBlockKey(key);
-        const expected = toHex(nodeRuntime.aesEncryptBlocks(nodeKey, blocks));
-        assert.equal(expected.length, 2 * blocks.length);
-        assert.equal(toHex(await webRuntime.aesEncryptBlocks(webKey, blocks)), expected);
-        // ECB: each block on its own, so the first block alone gives the first output block.
-        assert.equal(toHex(nodeRuntime.aesEncryptBlocks(nodeKey, blocks.subarray(0, 16))), expected.slice(0, 32));
-        assert.equal(toHex(await webRuntime.aesEncryptBlocks(webKey, blocks.subarray(0, 16))), expected.slice(0, 32));
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.integer({ min: 1, max: 4 }).chain((n) => fc.uint8Array({ minLength: 16 * n, maxLength: 16 * n })),
+        async (key, blocks) => {
+          const nodeKey = nodeRuntime.importAesBlockKey(key);
+          const webKey = await webRuntime.importAesBlockKey(key);
+          const expected = toHex(nodeRuntime.aesEncryptBlocks(nodeKey, blocks));
+          assert.equal(expected.length, 2 * blocks.length);
+          assert.equal(toHex(await webRuntime.aesEncryptBlocks(webKey, blocks)), expected);
+          // ECB: each block on its own, so the first block alone gives the first output block.
+          assert.equal(toHex(nodeRuntime.aesEncryptBlocks(nodeKey, blocks.subarray(0, 16))), expected.slice(0, 32));
+          assert.equal(toHex(await webRuntime.aesEncryptBlocks(webKey, blocks.subarray(0, 16))), expected.slice(0, 32));
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -152,8 +192,22 @@ describe('the AES-256 block function (ECB on Node, AES-CBC with IV = block on We
 // XAES-256-GCM (C2SP) on both runtimes
 // ---------------------------------------------------------------------------------------------
 
-interface XaesVector { name: string; key: string; nonceText: string; plaintextText: string; aadText: string; L: string; K1: string; Kx: string; ciphertext: string }
-interface XaesFile { source: string; vectors: XaesVector[]; accumulated: { iterations: number; sha3: string; expected: string } }
+interface XaesVector {
+  name: string;
+  key: string;
+  nonceText: string;
+  plaintextText: string;
+  aadText: string;
+  L: string;
+  K1: string;
+  Kx: string;
+  ciphertext: string;
+}
+interface XaesFile {
+  source: string;
+  vectors: XaesVector[];
+  accumulated: { iterations: number; sha3: string; expected: string };
+}
 const xaes = readJson('xaes-256-gcm.json') as XaesFile;
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -180,7 +234,13 @@ describe('XAES-256-GCM (C2SP) known answers', () => {
         const sealed = await xaesSeal(runtime, prepared, nonce, plaintext, aad);
         assert.equal(toHex(sealed), v.ciphertext, 'ciphertext || tag');
         // XAES is AES-256-GCM under Kx with the second half of the nonce.
-        assert.equal(toHex(await runtime.aesGcmEncrypt(await runtime.importAesGcmKey(hex(v.Kx)), nonce.subarray(12), plaintext, aad)), v.ciphertext, 'GCM under Kx');
+        assert.equal(
+          toHex(
+            await runtime.aesGcmEncrypt(await runtime.importAesGcmKey(hex(v.Kx)), nonce.subarray(12), plaintext, aad),
+          ),
+          v.ciphertext,
+          'GCM under Kx',
+        );
         const opened = await xaesOpen(runtime, prepared, nonce, sealed, aad);
         assert.equal(opened && toHex(opened), toHex(plaintext));
         // Any change to the ciphertext, the AAD or the nonce (either half) fails to open.
@@ -225,7 +285,11 @@ async function accumulate(runtime: CryptoRuntime, iterations: number): Promise<s
         const prepared = await xaesKey(runtime, key);
         const ciphertext = await xaesSeal(runtime, prepared, nonce, plaintext, aad);
         const opened = await xaesOpen(runtime, prepared, nonce, ciphertext, aad);
-        assert.equal(opened && toHex(opened), toHex(plaintext), `iteration ${start + i}: the ciphertext must open to its plaintext`);
+        assert.equal(
+          opened && toHex(opened),
+          toHex(plaintext),
+          `iteration ${start + i}: the ciphertext must open to its plaintext`,
+        );
         return ciphertext;
       }),
     );

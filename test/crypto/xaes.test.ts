@@ -12,7 +12,16 @@ import * as web from '../../src/web.js';
 import { nodeRuntime } from '../../src/crypto/node.js';
 import { webRuntime } from '../../src/crypto/web.js';
 import type { CryptoRuntime } from '../../src/crypto/runtime.js';
-import { forgetNonceBatches, PREFIX_USES, SUBKEY_CACHE_SIZE, xaesKey, xaesNonce, xaesOpen, xaesSeal, type XaesKey } from '../../src/crypto/xaes.js';
+import {
+  forgetNonceBatches,
+  PREFIX_USES,
+  SUBKEY_CACHE_SIZE,
+  xaesKey,
+  xaesNonce,
+  xaesOpen,
+  xaesSeal,
+  type XaesKey,
+} from '../../src/crypto/xaes.js';
 import { NONCE_BYTES, parseToken } from '../../src/format/token.js';
 import { SAMPLE_SESSION, SECRET_A, toHex } from '../helpers.js';
 
@@ -41,7 +50,11 @@ for (const [name, runtime] of runtimes) {
         assert.equal(new Set(prefixes.slice(batch, batch + 3)).size, 1, `batch at ${batch}`);
       }
       assert.equal(new Set(prefixes).size, 3, 'each batch has its own prefix');
-      assert.equal(new Set(nonces.map((nonce) => toHex(nonce.subarray(12)))).size, 9, 'per-token halves are all different');
+      assert.equal(
+        new Set(nonces.map((nonce) => toHex(nonce.subarray(12)))).size,
+        9,
+        'per-token halves are all different',
+      );
     });
 
     test('two keys never share a batch: each draws its own prefix', async () => {
@@ -65,14 +78,33 @@ for (const [name, runtime] of runtimes) {
     test('a cached subkey gives the same bytes as a fresh derivation, for any nonce, plaintext and AAD', async () => {
       const cached = await xaesKey(runtime, KEY);
       await fc.assert(
-        fc.asyncProperty(fc.uint8Array({ minLength: 24, maxLength: 24 }), fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 16 }), async (nonce, plaintext, aad) => {
-          const fresh = await xaesKey(runtime, KEY);
-          const first = toHex(await xaesSeal(runtime, cached, nonce, plaintext, aad));
-          assert.equal(toHex(await xaesSeal(runtime, cached, nonce, plaintext, aad)), first, 'second seal, from the cache');
-          assert.equal(toHex(await xaesSeal(runtime, fresh, nonce, plaintext, aad)), first, 'a key with an empty cache');
-          const opened = await xaesOpen(runtime, fresh, nonce, await xaesSeal(runtime, cached, nonce, plaintext, aad), aad);
-          assert.equal(opened && toHex(opened), toHex(plaintext));
-        }),
+        fc.asyncProperty(
+          fc.uint8Array({ minLength: 24, maxLength: 24 }),
+          fc.uint8Array({ maxLength: 64 }),
+          fc.uint8Array({ maxLength: 16 }),
+          async (nonce, plaintext, aad) => {
+            const fresh = await xaesKey(runtime, KEY);
+            const first = toHex(await xaesSeal(runtime, cached, nonce, plaintext, aad));
+            assert.equal(
+              toHex(await xaesSeal(runtime, cached, nonce, plaintext, aad)),
+              first,
+              'second seal, from the cache',
+            );
+            assert.equal(
+              toHex(await xaesSeal(runtime, fresh, nonce, plaintext, aad)),
+              first,
+              'a key with an empty cache',
+            );
+            const opened = await xaesOpen(
+              runtime,
+              fresh,
+              nonce,
+              await xaesSeal(runtime, cached, nonce, plaintext, aad),
+              aad,
+            );
+            assert.equal(opened && toHex(opened), toHex(plaintext));
+          },
+        ),
         { numRuns: 50 },
       );
     });
@@ -120,7 +152,15 @@ for (const [name, runtime] of runtimes) {
       const others = await xaesKey(runtime, KEY, 1);
       for (let i = 0; i < SUBKEY_CACHE_SIZE + 20; i++) {
         const nonce = xaesNonce(runtime, others);
-        assert.ok(await xaesOpen(counting, sealer, nonce, await xaesSeal(runtime, others, nonce, new Uint8Array([2]), AAD), AAD));
+        assert.ok(
+          await xaesOpen(
+            counting,
+            sealer,
+            nonce,
+            await xaesSeal(runtime, others, nonce, new Uint8Array([2]), AAD),
+            AAD,
+          ),
+        );
       }
       const before = derivations();
       const next = xaesNonce(counting, sealer);
@@ -149,9 +189,12 @@ describe('subkeys on WebCrypto, which derives asynchronously', () => {
     const { counting, derivations } = countDerivations(webRuntime);
     const key = await xaesKey(counting, KEY);
     const nonces = Array.from({ length: 8 }, () => xaesNonce(counting, key));
-    const sealed = await Promise.all(nonces.map((nonce, i) => xaesSeal(counting, key, nonce, new Uint8Array([i]), AAD)));
+    const sealed = await Promise.all(
+      nonces.map((nonce, i) => xaesSeal(counting, key, nonce, new Uint8Array([i]), AAD)),
+    );
     assert.equal(derivations(), 1);
-    for (const [i, nonce] of nonces.entries()) assert.equal(hexOf(await xaesOpen(webRuntime, key, nonce, sealed[i]!, AAD)), toHex(new Uint8Array([i])));
+    for (const [i, nonce] of nonces.entries())
+      assert.equal(hexOf(await xaesOpen(webRuntime, key, nonce, sealed[i]!, AAD)), toHex(new Uint8Array([i])));
   });
 
   test('a derivation that fails is dropped from the cache, so the next token derives again', async () => {

@@ -17,7 +17,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -103,7 +112,21 @@ const codeBlocks = allBlocks.filter((block) => block.language in CODE_LANGUAGES 
 const fileBlocks = allBlocks.filter((block) => block.shows !== undefined);
 
 test('the extractor finds fences with their lines, indented ones included, and no other text', () => {
-  const markdown = ['# t', '```ts', 'const a = 1;', '```', 'text', '- item', '', '  ```sh', '  echo hi', '  ```', '````js', 'x()', '````'].join('\n');
+  const markdown = [
+    '# t',
+    '```ts',
+    'const a = 1;',
+    '```',
+    'text',
+    '- item',
+    '',
+    '  ```sh',
+    '  echo hi',
+    '  ```',
+    '````js',
+    'x()',
+    '````',
+  ].join('\n');
   assert.deepEqual(extractBlocks('x.md', markdown), [
     { file: 'x.md', line: 3, indent: 0, language: 'ts', code: 'const a = 1;' },
     { file: 'x.md', line: 9, indent: 2, language: 'sh', code: 'echo hi' },
@@ -112,7 +135,22 @@ test('the extractor finds fences with their lines, indented ones included, and n
 });
 
 test('the extractor reads a `<!-- file: path -->` line as the file the next block shows, across blank lines and headings only', () => {
-  const markdown = ['<!-- file: integration/app/page.ts -->', '### `page.ts`', '', '```ts', 'export {};', '```', '<!-- file: a.ts -->', 'Some prose.', '```ts', 'x;', '```', '```ts', 'y;', '```'].join('\n');
+  const markdown = [
+    '<!-- file: integration/app/page.ts -->',
+    '### `page.ts`',
+    '',
+    '```ts',
+    'export {};',
+    '```',
+    '<!-- file: a.ts -->',
+    'Some prose.',
+    '```ts',
+    'x;',
+    '```',
+    '```ts',
+    'y;',
+    '```',
+  ].join('\n');
   assert.deepEqual(extractBlocks('x.md', markdown), [
     { file: 'x.md', line: 5, indent: 0, language: 'ts', code: 'export {};', shows: 'integration/app/page.ts' },
     { file: 'x.md', line: 10, indent: 0, language: 'ts', code: 'x;' },
@@ -126,13 +164,23 @@ test('every block marked `<!-- file: path -->` equals that file', () => {
     const path = join(root, block.shows!);
     assert.ok(!relative(root, path).startsWith('..'), `${where}: ${block.shows} is outside the repository`);
     assert.ok(existsSync(path), `${where}: the block shows ${block.shows}, which does not exist`);
-    assert.equal(block.code.trimEnd(), readFileSync(path, 'utf8').trimEnd(), `${where}: the block differs from ${block.shows}`);
+    assert.equal(
+      block.code.trimEnd(),
+      readFileSync(path, 'utf8').trimEnd(),
+      `${where}: the block differs from ${block.shows}`,
+    );
   }
 });
 
 test('README.md and the docs pages hold code blocks to check', () => {
-  assert.ok(codeBlocks.some((block) => block.file === 'README.md'), 'no ts block in README.md');
-  assert.ok(codeBlocks.some((block) => block.file.startsWith('docs/')), 'no ts block under docs/');
+  assert.ok(
+    codeBlocks.some((block) => block.file === 'README.md'),
+    'no ts block in README.md',
+  );
+  assert.ok(
+    codeBlocks.some((block) => block.file.startsWith('docs/')),
+    'no ts block under docs/',
+  );
 });
 
 /**
@@ -186,11 +234,18 @@ function typeCheck(blocks: readonly CodeBlock[]): string {
     if (result.status === 0) return '';
     const output = `${result.stdout}${result.stderr}`;
     // Map every diagnostic back to the Markdown: blocks/blockNNN.ts(line,col) -> file.md:line:col.
-    return output.replace(/(?:^|\n)blocks\/(block\d{3}\.[jt]sx?)\((\d+),(\d+)\)/g, (whole, name: string, line: string, col: string) => {
-      const block = sources.get(name);
-      if (block === undefined) return whole;
-      return `\n${block.file}:${block.line + Number(line) - 1}:${block.indent + Number(col)} (${block.language} block at line ${block.line})`;
-    }).trim() || `tsc exited with ${result.status}`;
+    return (
+      output
+        .replace(
+          /(?:^|\n)blocks\/(block\d{3}\.[jt]sx?)\((\d+),(\d+)\)/g,
+          (whole, name: string, line: string, col: string) => {
+            const block = sources.get(name);
+            if (block === undefined) return whole;
+            return `\n${block.file}:${block.line + Number(line) - 1}:${block.indent + Number(col)} (${block.language} block at line ${block.line})`;
+          },
+        )
+        .trim() || `tsc exited with ${result.status}`
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -202,6 +257,9 @@ const declaresKeys = (block: CodeBlock): boolean => /declare module ['"]sealed-s
 
 test('every code block in README.md and docs/**/*.md type-checks as consumer code', () => {
   assert.ok(existsSync(join(root, 'dist/index.d.ts')), 'dist/ is missing: run `npm run build` (npm test does)');
-  const failures = [typeCheck(codeBlocks.filter((block) => !declaresKeys(block))), ...codeBlocks.filter(declaresKeys).map((block) => typeCheck([block]))];
+  const failures = [
+    typeCheck(codeBlocks.filter((block) => !declaresKeys(block))),
+    ...codeBlocks.filter(declaresKeys).map((block) => typeCheck([block])),
+  ];
   assert.equal(failures.filter(Boolean).join('\n'), '', 'code blocks that do not type-check');
 });

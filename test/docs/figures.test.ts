@@ -37,7 +37,10 @@ function row(markdown: string, name: string, from = 0): string[] {
     .split('\n')
     .find((text) => text.startsWith(`| ${name}`));
   assert.ok(line !== undefined, `no table row for ${name}`);
-  return line.split('|').slice(1, -1).map((cell) => cell.trim());
+  return line
+    .split('|')
+    .slice(1, -1)
+    .map((cell) => cell.trim());
 }
 
 test('the README quotes the token sizes bench/peers.ts measures on the 5-entry sample', async () => {
@@ -46,7 +49,9 @@ test('the README quotes the token sizes bench/peers.ts measures on the 5-entry s
   for (const [name, size] of sizes) assert.equal(row(readme, name)[1], String(size), `README row "${name}"`);
 
   const ours = sizes.get(subjects[0]!.name)!;
-  const peers = [...sizes].filter(([name]) => !name.startsWith('sealed-session') && !name.startsWith('floor')).map(([, size]) => size);
+  const peers = [...sizes]
+    .filter(([name]) => !name.startsWith('sealed-session') && !name.startsWith('floor'))
+    .map(([, size]) => size);
   assert.match(readme, new RegExp(`seals to ${ours} characters`));
   assert.match(readme, new RegExp(`need ${Math.min(...peers)} to ${Math.max(...peers)} for the same data`));
 });
@@ -60,12 +65,18 @@ test('the README and docs/comparison.md quote the sizes of the realistic ~1 KB s
     .filter(([name]) => !name.startsWith('sealed-session') && !name.startsWith('floor'))
     .map(([, size]) => size / ours);
   const readme = read('README.md');
-  assert.match(readme, new RegExp(`${Math.min(...ratios).toFixed(2)}x to ${Math.max(...ratios).toFixed(2)}x the size of sealed-session's ${ours}`));
+  assert.match(
+    readme,
+    new RegExp(
+      `${Math.min(...ratios).toFixed(2)}x to ${Math.max(...ratios).toFixed(2)}x the size of sealed-session's ${ours}`,
+    ),
+  );
 
   const comparison = read('docs/comparison.md');
   for (const [sample, bySubject] of measured) {
     const section = comparison.indexOf(`sample: ${sample}`);
     assert.ok(section >= 0, `docs/comparison.md has no section for "${sample}"`);
-    for (const [name, size] of bySubject) assert.equal(row(comparison, name, section)[1], String(size), `docs/comparison.md, ${sample}, row "${name}"`);
+    for (const [name, size] of bySubject)
+      assert.equal(row(comparison, name, section)[1], String(size), `docs/comparison.md, ${sample}, row "${name}"`);
   }
 });

@@ -68,7 +68,12 @@ test('every relative link in README.md, CONTRIBUTING.md, CHANGELOG.md and docs/ 
         broken.push(`${page}: ${href} (${target} does not exist)`);
         continue;
       }
-      if (fragment !== undefined && target.endsWith('.md') && statSync(join(root, target)).isFile() && !anchors(target).has(fragment)) {
+      if (
+        fragment !== undefined &&
+        target.endsWith('.md') &&
+        statSync(join(root, target)).isFile() &&
+        !anchors(target).has(fragment)
+      ) {
         broken.push(`${page}: ${href} (no heading #${fragment} in ${target})`);
       }
     }

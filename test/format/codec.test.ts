@@ -20,7 +20,10 @@ test('round-trips the edge cases: empty map, empty strings, NUL, astral, long st
     new Map([['', '']]),
     new Map([['\u0000', 'a\u0000b']]),
     new Map([['😀', '\u{10FFFF}𝄞']]),
-    new Map([['k', 'x'.repeat(200)], ['é'.repeat(100), '€'.repeat(5000)]]),
+    new Map([
+      ['k', 'x'.repeat(200)],
+      ['é'.repeat(100), '€'.repeat(5000)],
+    ]),
   ];
   for (const data of cases) assert.deepEqual([...decodeMap(encodeMap(data))!], [...data]);
 });
@@ -55,12 +58,19 @@ test('decodes into a given map through Map.prototype, whatever its subclass over
     }
   }
   const into = new Watched();
-  const data = new Map([['a', '1'], ['b', '2']]);
+  const data = new Map([
+    ['a', '1'],
+    ['b', '2'],
+  ]);
   assert.equal(decodeMap(encodeMap(data), into), into);
   assert.deepEqual([...into], [...data]);
   assert.deepEqual(calls, [], 'the override is never called');
   const duplicate = new Watched();
-  assert.equal(decodeMap(new Uint8Array([0x01, 0x61, 0x00, 0x01, 0x61, 0x00]), duplicate), null, 'a duplicate is still refused');
+  assert.equal(
+    decodeMap(new Uint8Array([0x01, 0x61, 0x00, 0x01, 0x61, 0x00]), duplicate),
+    null,
+    'a duplicate is still refused',
+  );
 });
 
 test('decodeMap never throws on arbitrary bytes', () => {
@@ -79,10 +89,26 @@ test('assertStringMap accepts Maps (also from other realms) and names what is wr
   const { runInNewContext } = await import('node:vm');
   assertStringMap(runInNewContext('new Map([["a", "b"]])'));
   for (const [label, value] of BAD_INPUTS) {
-    assert.throws(() => assertStringMap(value), { name: 'TypeError', message: /data: expected a Map<string, string>, got/ }, label);
+    assert.throws(
+      () => assertStringMap(value),
+      { name: 'TypeError', message: /data: expected a Map<string, string>, got/ },
+      label,
+    );
   }
-  assert.throws(() => assertStringMap(new Map([[1, 'b']])), { name: 'TypeError', message: /expected string keys, got a key of type number 1/ });
-  assert.throws(() => assertStringMap(new Map([['a', 2]])), { name: 'TypeError', message: /expected string values, got number 2 for a key of length 1$/ });
-  assert.throws(() => assertStringMap(new Map([['a\uD800', 'b']])), { name: 'TypeError', message: /well-formed Unicode keys/ });
-  assert.throws(() => assertStringMap(new Map([['a', '\uDC00']])), { name: 'TypeError', message: /well-formed Unicode values/ });
+  assert.throws(() => assertStringMap(new Map([[1, 'b']])), {
+    name: 'TypeError',
+    message: /expected string keys, got a key of type number 1/,
+  });
+  assert.throws(() => assertStringMap(new Map([['a', 2]])), {
+    name: 'TypeError',
+    message: /expected string values, got number 2 for a key of length 1$/,
+  });
+  assert.throws(() => assertStringMap(new Map([['a\uD800', 'b']])), {
+    name: 'TypeError',
+    message: /well-formed Unicode keys/,
+  });
+  assert.throws(() => assertStringMap(new Map([['a', '\uDC00']])), {
+    name: 'TypeError',
+    message: /well-formed Unicode values/,
+  });
 });

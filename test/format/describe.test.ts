@@ -36,7 +36,14 @@ test('describe() gives a string as its length only', () => {
   // The class comes from the prototype, never from an own property of the caller's object.
   assert.equal(describe({ constructor: { name: MARKER } }), 'an object');
   assert.equal(describe(Object.create(null)), 'an object');
-  const hostile = new Proxy({}, { getPrototypeOf: () => { throw new Error(MARKER); } });
+  const hostile = new Proxy(
+    {},
+    {
+      getPrototypeOf: () => {
+        throw new Error(MARKER);
+      },
+    },
+  );
   assert.equal(describe(hostile), 'an object');
 });
 
@@ -52,7 +59,10 @@ const CHECKS: ReadonlyArray<readonly [string, () => unknown]> = [
   ['cookie attribute name', () => serializeSetCookie('n', 'v', untyped({ [MARKER]: true }))],
   ['cookie prefix rules', () => serializeSetCookie(`__Host-${MARKER}`, 'v', { secure: true, path: `/${MARKER}` })],
   ['options.name', () => defineSession({ name: `${MARKER} `, keys })],
-  ['options.name with a prefix', () => defineSession({ name: `__Host-${MARKER}`, keys, cookie: { domain: `${MARKER}.example` } })],
+  [
+    'options.name with a prefix',
+    () => defineSession({ name: `__Host-${MARKER}`, keys, cookie: { domain: `${MARKER}.example` } }),
+  ],
   ['an unknown option', () => defineSession(untyped({ name: 'sid', keys, [MARKER]: 1 }))],
   ['an unknown cookie option', () => defineSession(untyped({ name: 'sid', keys, cookie: { [MARKER]: 1 } }))],
   ['options.cookie.domain', () => defineSession({ name: 'sid', keys, cookie: { domain: `${MARKER}!` } })],
@@ -74,18 +84,34 @@ const CHECKS: ReadonlyArray<readonly [string, () => unknown]> = [
   ['unseal options.clockSkew', () => unseal('ss1.x', untyped({ keys, clockSkew: MARKER }))],
   ['createKeyring with a short secret', () => createKeyring(MARKER)],
   ['createKeyring with a bad id', () => createKeyring([{ id: `${MARKER}!`, secret: SECRET_A }])],
-  ['createKeyring with a duplicate id', () => createKeyring([{ id: MARKER, secret: SECRET_A }, { id: MARKER, secret: SECRET_A }])],
-  ['createKeyring with a secret of the wrong type', () => createKeyring([{ id: 'a', secret: untyped(new String(MARKER)) }])],
-  ['commitSession with options for another cookie', async () => {
-    const state = await readSession(undefined, defineSession({ name: MARKER, keys }));
-    return commitSession(state, defineSession({ name: `${MARKER}2`, keys }));
-  }],
-  ['commitSession over the size budget', async () => {
-    const config = defineSession({ name: MARKER, keys, maxChunks: 1 });
-    const state = await readSession(undefined, config);
-    state.session.set('big', 'x'.repeat(5000));
-    return commitSession(state, config);
-  }],
+  [
+    'createKeyring with a duplicate id',
+    () =>
+      createKeyring([
+        { id: MARKER, secret: SECRET_A },
+        { id: MARKER, secret: SECRET_A },
+      ]),
+  ],
+  [
+    'createKeyring with a secret of the wrong type',
+    () => createKeyring([{ id: 'a', secret: untyped(new String(MARKER)) }]),
+  ],
+  [
+    'commitSession with options for another cookie',
+    async () => {
+      const state = await readSession(undefined, defineSession({ name: MARKER, keys }));
+      return commitSession(state, defineSession({ name: `${MARKER}2`, keys }));
+    },
+  ],
+  [
+    'commitSession over the size budget',
+    async () => {
+      const config = defineSession({ name: MARKER, keys, maxChunks: 1 });
+      const state = await readSession(undefined, config);
+      state.session.set('big', 'x'.repeat(5000));
+      return commitSession(state, config);
+    },
+  ],
 ];
 
 suite('no thrown message shows any part of a string argument', () => {
@@ -97,7 +123,10 @@ suite('no thrown message shows any part of a string argument', () => {
       } catch (error) {
         thrown = error;
       }
-      assert.ok(thrown instanceof TypeError || thrown instanceof RangeError, `expected a TypeError or RangeError, got ${String(thrown)}`);
+      assert.ok(
+        thrown instanceof TypeError || thrown instanceof RangeError,
+        `expected a TypeError or RangeError, got ${String(thrown)}`,
+      );
       for (const part of [MARKER, MARKER.slice(0, 8), MARKER.slice(8)]) {
         assert.ok(!thrown.message.includes(part), `the message shows the argument: ${thrown.message}`);
         assert.ok(!String((thrown.cause as Error | undefined)?.message).includes(part), 'the cause shows the argument');
@@ -113,7 +142,11 @@ suite('no thrown message shows any part of a string argument', () => {
       [MARKER],
     ]) {
       let stderr = '';
-      const code = await main(argv, { stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) }, env: {} });
+      const code = await main(argv, {
+        stdout: { write: () => true },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: {},
+      });
       assert.equal(code, 2);
       assert.ok(!stderr.includes(MARKER.slice(0, 8)) && !stderr.includes(MARKER.slice(8)), `echoed: ${stderr}`);
     }

@@ -6,8 +6,14 @@ import { BAD_INPUTS, SECRET_A, SECRET_B, withPollutedPrototype } from '../helper
 
 test("Kocha's key sizes: 15, 17, 23, 25 and 31 bytes are rejected, 32 and more accepted", () => {
   for (const size of [15, 16, 17, 23, 24, 25, 31]) {
-    assert.throws(() => createKeyring('k'.repeat(size)), { name: 'RangeError', message: new RegExp(`keys: expected at least 32 bytes \\(use generateKey\\(\\)\\), got ${size} bytes`) });
-    assert.throws(() => createKeyring([{ id: 'a', secret: new Uint8Array(size) }]), { name: 'RangeError', message: /keys\[0\]\.secret: expected at least 32 bytes/ });
+    assert.throws(() => createKeyring('k'.repeat(size)), {
+      name: 'RangeError',
+      message: new RegExp(`keys: expected at least 32 bytes \\(use generateKey\\(\\)\\), got ${size} bytes`),
+    });
+    assert.throws(() => createKeyring([{ id: 'a', secret: new Uint8Array(size) }]), {
+      name: 'RangeError',
+      message: /keys\[0\]\.secret: expected at least 32 bytes/,
+    });
   }
   for (const size of [32, 33, 64, 100]) {
     assert.equal(createKeyring('k'.repeat(size)).currentKeyId, '1');
@@ -22,7 +28,10 @@ test('a string secret counts UTF-8 bytes', () => {
 });
 
 test('the first key is current; ids are listed in order', () => {
-  const keys = createKeyring([{ id: 'new', secret: SECRET_A }, { id: 'old', secret: SECRET_B }]);
+  const keys = createKeyring([
+    { id: 'new', secret: SECRET_A },
+    { id: 'old', secret: SECRET_B },
+  ]);
   assert.equal(keys.currentKeyId, 'new');
   assert.deepEqual(keys.keyIds, ['new', 'old']);
   const state = keyringState(keys);
@@ -33,14 +42,29 @@ test('the first key is current; ids are listed in order', () => {
 test('ids: 1 to 16 characters of [A-Za-z0-9_-], unique', () => {
   const table: Array<[KeyInput[] | unknown, RegExp, string]> = [
     [[], /keys: expected at least one \{ id, secret \}, got an empty array/, 'RangeError'],
-    [[{ id: '', secret: SECRET_A }], /keys\[0\]\.id: expected 1 to 16 characters from \[A-Za-z0-9_-\], got an empty string/, 'TypeError'],
+    [
+      [{ id: '', secret: SECRET_A }],
+      /keys\[0\]\.id: expected 1 to 16 characters from \[A-Za-z0-9_-\], got an empty string/,
+      'TypeError',
+    ],
     [[{ id: 'a'.repeat(17), secret: SECRET_A }], /keys\[0\]\.id: expected 1 to 16 characters/, 'TypeError'],
     [[{ id: 'a.b', secret: SECRET_A }], /got a string of length 3/, 'TypeError'],
     [[{ id: 7, secret: SECRET_A }], /got number 7/, 'TypeError'],
-    [[{ id: 'a', secret: SECRET_A }, { id: 'a', secret: SECRET_B }], /keys\[1\]\.id: expected a unique id, got the id of keys\[0\] again/, 'TypeError'],
+    [
+      [
+        { id: 'a', secret: SECRET_A },
+        { id: 'a', secret: SECRET_B },
+      ],
+      /keys\[1\]\.id: expected a unique id, got the id of keys\[0\] again/,
+      'TypeError',
+    ],
     [[null], /keys\[0\]: expected an object \{ id, secret \}, got null/, 'TypeError'],
     [[{ id: 'a', secret: 42 }], /keys\[0\]\.secret: expected a string or a Uint8Array, got number/, 'TypeError'],
-    [{ id: 'a', secret: SECRET_A }, /keys: expected a secret string or an array of \{ id, secret \}, got an object/, 'TypeError'],
+    [
+      { id: 'a', secret: SECRET_A },
+      /keys: expected a secret string or an array of \{ id, secret \}, got an object/,
+      'TypeError',
+    ],
   ];
   for (const [input, message, name] of table) {
     assert.throws(() => createKeyring(input as KeyInput[]), { name, message }, String(message));
@@ -64,7 +88,13 @@ test('a keyring never shows its secrets', () => {
     }
   }
   // Passing the secret itself where a keyring belongs must not echo it either.
-  assert.throws(() => keyringState(secret), (error: Error) => error instanceof TypeError && !error.message.includes(secret) && /pass secrets through createKeyring/.test(error.message));
+  assert.throws(
+    () => keyringState(secret),
+    (error: Error) =>
+      error instanceof TypeError &&
+      !error.message.includes(secret) &&
+      /pass secrets through createKeyring/.test(error.message),
+  );
 });
 
 test('a Uint8Array secret is copied: later changes to it do not change the key', () => {
@@ -84,8 +114,17 @@ test('bad inputs to createKeyring and to options.keys throw TypeError or RangeEr
     // A long string is a fine secret; everything else in the catalogue is not.
     if (label === 'a 1 MB string') {
       assert.equal(createKeyring(value as string).currentKeyId, '1');
-    } else assert.throws(() => createKeyring(value as string), (error: Error) => error instanceof TypeError || error instanceof RangeError, label);
-    assert.throws(() => keyringState(value), { name: 'TypeError', message: /options\.keys: expected a keyring from createKeyring\(\)/ }, label);
+    } else
+      assert.throws(
+        () => createKeyring(value as string),
+        (error: Error) => error instanceof TypeError || error instanceof RangeError,
+        label,
+      );
+    assert.throws(
+      () => keyringState(value),
+      { name: 'TypeError', message: /options\.keys: expected a keyring from createKeyring\(\)/ },
+      label,
+    );
   }
 });
 
@@ -124,7 +163,13 @@ const untypedEntry = (value: object): KeyInput => value as KeyInput;
 
 test('a polluted Object.prototype supplies no id or secret: an entry without them is refused', async () => {
   await withPollutedPrototype({ id: 'evil', secret: SECRET_B }, () => {
-    assert.throws(() => createKeyring([untypedEntry({ id: 'a' })]), { name: 'TypeError', message: /^keys\[0\]\.secret: expected a string or a Uint8Array, got undefined$/ });
-    assert.throws(() => createKeyring([untypedEntry({ secret: SECRET_A })]), { name: 'TypeError', message: /^keys\[0\]\.id: expected 1 to 16 characters/ });
+    assert.throws(() => createKeyring([untypedEntry({ id: 'a' })]), {
+      name: 'TypeError',
+      message: /^keys\[0\]\.secret: expected a string or a Uint8Array, got undefined$/,
+    });
+    assert.throws(() => createKeyring([untypedEntry({ secret: SECRET_A })]), {
+      name: 'TypeError',
+      message: /^keys\[0\]\.id: expected 1 to 16 characters/,
+    });
   });
 });

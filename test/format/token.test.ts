@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { boundData, contextBytes, encodeToken, Kind, MAX_TOKEN_LENGTH, parseToken, writeHeader } from '../../src/format/token.js';
+import {
+  boundData,
+  contextBytes,
+  encodeToken,
+  Kind,
+  MAX_TOKEN_LENGTH,
+  parseToken,
+  writeHeader,
+} from '../../src/format/token.js';
 import { nodeRuntime } from '../../src/crypto/node.js';
 import { toHex } from '../helpers.js';
 
@@ -16,19 +24,36 @@ test('the header layout: version, kind, id length, id, issuedAt and expiresAt as
   const end = writeHeader(out, { kind: Kind.Sealed, keyId: 'k1', issuedAt: 0x0102030405, expiresAt: 0 });
   assert.equal(end, 15);
   assert.equal(toHex(out.subarray(0, end)), '01' + '01' + '02' + '6b31' + '0102030405' + '0000000000');
-  const parsed = parseToken(codec, encodeToken(codec, new Uint8Array([...out.subarray(0, end), ...new Uint8Array(40)])));
+  const parsed = parseToken(
+    codec,
+    encodeToken(codec, new Uint8Array([...out.subarray(0, end), ...new Uint8Array(40)])),
+  );
   assert.ok(typeof parsed === 'object');
-  assert.deepEqual({ kind: parsed.kind, keyId: parsed.keyId, issuedAt: parsed.issuedAt, expiresAt: parsed.expiresAt, header: parsed.header.length, rest: parsed.rest.length }, { kind: 1, keyId: 'k1', issuedAt: 0x0102030405, expiresAt: 0, header: 15, rest: 40 });
+  assert.deepEqual(
+    {
+      kind: parsed.kind,
+      keyId: parsed.keyId,
+      issuedAt: parsed.issuedAt,
+      expiresAt: parsed.expiresAt,
+      header: parsed.header.length,
+      rest: parsed.rest.length,
+    },
+    { kind: 1, keyId: 'k1', issuedAt: 0x0102030405, expiresAt: 0, header: 15, rest: 40 },
+  );
 });
 
 test('5-byte times round-trip up to 2^40 - 1', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 2 ** 40 - 1 }), fc.integer({ min: 0, max: 2 ** 40 - 1 }), (issuedAt, expiresAt) => {
-      const out = new Uint8Array(14 + 32);
-      writeHeader(out, { kind: Kind.Signed, keyId: 'a', issuedAt, expiresAt });
-      const parsed = parseToken(codec, encodeToken(codec, out));
-      assert.ok(typeof parsed === 'object' && parsed.issuedAt === issuedAt && parsed.expiresAt === expiresAt);
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 2 ** 40 - 1 }),
+      fc.integer({ min: 0, max: 2 ** 40 - 1 }),
+      (issuedAt, expiresAt) => {
+        const out = new Uint8Array(14 + 32);
+        writeHeader(out, { kind: Kind.Signed, keyId: 'a', issuedAt, expiresAt });
+        const parsed = parseToken(codec, encodeToken(codec, out));
+        assert.ok(typeof parsed === 'object' && parsed.issuedAt === issuedAt && parsed.expiresAt === expiresAt);
+      },
+    ),
   );
 });
 
@@ -51,8 +76,10 @@ test('malformed headers are rejected before any cryptography', () => {
 });
 
 test('other versions of the prefix are unsupported-version; look-alikes are malformed', () => {
-  for (const token of ['ss2.AAAA', 'ss10.', 'ss0.x', 'ss1234567890.']) assert.equal(parseToken(codec, token), 'unsupported-version', token);
-  for (const token of ['ss.AAAA', 'ssx.AAAA', 's1.AAAA', 'SS1.AAAA', 'ss1', 'ss12345678901234.x', '']) assert.equal(parseToken(codec, token), 'malformed', token);
+  for (const token of ['ss2.AAAA', 'ss10.', 'ss0.x', 'ss1234567890.'])
+    assert.equal(parseToken(codec, token), 'unsupported-version', token);
+  for (const token of ['ss.AAAA', 'ssx.AAAA', 's1.AAAA', 'SS1.AAAA', 'ss1', 'ss12345678901234.x', ''])
+    assert.equal(parseToken(codec, token), 'malformed', token);
 });
 
 test('bound data: header, a varint context length, the context', () => {

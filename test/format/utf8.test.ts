@@ -24,12 +24,18 @@ test('Node has String.prototype.isWellFormed, so the built-in is the one used', 
 });
 
 test('(fast-check) both agree with the definition on strings rich in surrogates', () => {
-  const unit = fc.oneof(fc.constantFrom('\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\u{1F600}', 'a', ''), fc.string({ unit: 'binary', maxLength: 3 }));
+  const unit = fc.oneof(
+    fc.constantFrom('\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\u{1F600}', 'a', ''),
+    fc.string({ unit: 'binary', maxLength: 3 }),
+  );
   fc.assert(
-    fc.property(fc.array(unit, { maxLength: 12 }).map((parts) => parts.join('')), (text) => {
-      assert.equal(isWellFormed(text), reference(text), JSON.stringify(text));
-      assert.equal(isWellFormedPortable(text), reference(text), JSON.stringify(text));
-    }),
+    fc.property(
+      fc.array(unit, { maxLength: 12 }).map((parts) => parts.join('')),
+      (text) => {
+        assert.equal(isWellFormed(text), reference(text), JSON.stringify(text));
+        assert.equal(isWellFormedPortable(text), reference(text), JSON.stringify(text));
+      },
+    ),
     { numRuns: 3000 },
   );
 });

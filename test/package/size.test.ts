@@ -73,8 +73,11 @@ describe('bundle-size budgets (esbuild, minified, WebCrypto build)', () => {
       const code = result.outputFiles[0]!.contents;
       const text = result.outputFiles[0]!.text;
       const gzip = gzipSync(code, { level: 9 }).length;
-      t.diagnostic(`${code.length} B minified (${(code.length / KiB).toFixed(1)} KiB), ${gzip} B gzipped; budget ${budget} B`);
-      for (const marker of absent) assert.ok(!text.includes(marker), `the bundle holds ${JSON.stringify(marker)}: code it does not need`);
+      t.diagnostic(
+        `${code.length} B minified (${(code.length / KiB).toFixed(1)} KiB), ${gzip} B gzipped; budget ${budget} B`,
+      );
+      for (const marker of absent)
+        assert.ok(!text.includes(marker), `the bundle holds ${JSON.stringify(marker)}: code it does not need`);
       assert.ok(code.length <= budget, `${code.length} B minified is over the budget of ${budget} B`);
     });
   }

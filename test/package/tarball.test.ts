@@ -12,7 +12,16 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { makeConsumer, packFromCleanCheckout, ROOT, ROOT_MODULES, run, subpathSpecifiers, toolEnv, type Packed } from './tarball.js';
+import {
+  makeConsumer,
+  packFromCleanCheckout,
+  ROOT,
+  ROOT_MODULES,
+  run,
+  subpathSpecifiers,
+  toolEnv,
+  type Packed,
+} from './tarball.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -36,7 +45,10 @@ describe('the tarball npm pack makes from a clean checkout', () => {
     assert.ok(packed.files.includes('dist/index.js'), packed.files.join('\n'));
     const outside = packed.files.filter((file) => !file.startsWith('dist/'));
     assert.deepEqual(outside, ['LICENSE', 'README.md', 'SECURITY.md', 'package.json']);
-    assert.deepEqual(packed.files.filter((file) => !/\.(js|d\.ts)$/.test(file) && file.startsWith('dist/')), []);
+    assert.deepEqual(
+      packed.files.filter((file) => !/\.(js|d\.ts)$/.test(file) && file.startsWith('dist/')),
+      [],
+    );
   });
 
   test('every exports and imports target is a file in the tarball, under known conditions only', () => {
@@ -47,12 +59,14 @@ describe('the tarball npm pack makes from a clean checkout', () => {
     assert.ok(all.length >= 20);
     for (const { conditions, target } of all) {
       assert.ok(packed.files.includes(target.slice(2)), `${conditions.join(' > ')} -> ${target} is not shipped`);
-      for (const condition of conditions.slice(1)) assert.ok(KNOWN_CONDITIONS.has(condition), `${conditions.join(' > ')}: condition ${condition}`);
+      for (const condition of conditions.slice(1))
+        assert.ok(KNOWN_CONDITIONS.has(condition), `${conditions.join(' > ')}: condition ${condition}`);
     }
   });
 
   test('no shipped file names an outside project in its API docs', () => {
-    for (const file of packed.files) assert.doesNotMatch(readFileSync(join(packed.extracted, file), 'utf8'), /\bKocha\b/i, file);
+    for (const file of packed.files)
+      assert.doesNotMatch(readFileSync(join(packed.extracted, file), 'utf8'), /\bKocha\b/i, file);
   });
 
   test('no shipped file points at a source map (none are emitted)', () => {
@@ -68,24 +82,35 @@ describe('the tarball npm pack makes from a clean checkout', () => {
       level: 'suggestion',
       strict: true,
     });
-    assert.deepEqual(messages.map((message) => `${message.type} ${message.code}: ${formatMessage(message, pkg)}`), []);
+    assert.deepEqual(
+      messages.map((message) => `${message.type} ${message.code}: ${formatMessage(message, pkg)}`),
+      [],
+    );
   });
 
   test('@arethetypeswrong/cli finds no problem for ESM consumers, every subpath resolving under node16 and bundler', () => {
     // The esm-only profile ignores the node10 and node16-from-CJS resolutions: this package is ESM
     // only by design, and docs/package.md says so. Everything else must be clean (exit code 0).
     const cli = join(ROOT_MODULES, '@arethetypeswrong/cli/dist/index.js');
-    const report = JSON.parse(run(process.execPath, [cli, packed.tarball, '--profile', 'esm-only', '--format', 'json'])) as {
+    const report = JSON.parse(
+      run(process.execPath, [cli, packed.tarball, '--profile', 'esm-only', '--format', 'json']),
+    ) as {
       analysis: { entrypoints: Record<string, { resolutions: Record<string, { resolution?: { fileName: string } }> }> };
       problems?: Record<string, { resolutionKind?: string }[]>;
     };
-    const problems = Object.values(report.problems ?? {}).flat().filter((problem) => problem.resolutionKind !== 'node10' && problem.resolutionKind !== 'node16-cjs');
+    const problems = Object.values(report.problems ?? {})
+      .flat()
+      .filter((problem) => problem.resolutionKind !== 'node10' && problem.resolutionKind !== 'node16-cjs');
     assert.deepEqual(problems, []);
     const entrypoints = report.analysis.entrypoints;
     assert.deepEqual(Object.keys(entrypoints).sort(), Object.keys(packed.manifest.exports).sort());
     for (const [subpath, { resolutions }] of Object.entries(entrypoints)) {
       for (const kind of ['node16-esm', 'bundler']) {
-        assert.match(resolutions[kind]?.resolution?.fileName ?? '', /\/dist\/.*\.d\.ts$|package\.json$/, `${subpath} under ${kind}`);
+        assert.match(
+          resolutions[kind]?.resolution?.fileName ?? '',
+          /\/dist\/.*\.d\.ts$|package\.json$/,
+          `${subpath} under ${kind}`,
+        );
       }
     }
   });
@@ -106,19 +131,28 @@ describe('CommonJS consumers', () => {
         console.log(JSON.stringify({ loaded, userId: opened.ok && opened.data.get('userId') }));
       `,
     });
-    const result = JSON.parse(run(process.execPath, ['main.cjs'], { cwd: consumer })) as { loaded: number[]; userId: string };
+    const result = JSON.parse(run(process.execPath, ['main.cjs'], { cwd: consumer })) as {
+      loaded: number[];
+      userId: string;
+    };
     assert.equal(result.userId, '12345');
     assert.equal(result.loaded.length, specifiers.length);
     for (const count of result.loaded) assert.ok(count > 0);
   });
 });
 
-test('a CommonJS TypeScript file may import the package with the repository\'s TypeScript (5.8+ understands require(esm))', async () => {
+test("a CommonJS TypeScript file may import the package with the repository's TypeScript (5.8+ understands require(esm))", async () => {
   const consumer = makeConsumer(packed, 'cts', {
-    'src/main.cts': "import { createKeyring, generateKey } from 'sealed-session';\nimport { sealSync } from 'sealed-session/sync';\nexport const token: string = sealSync(new Map([['a', 'b']]), { keys: createKeyring(generateKey()) });\n",
-    'tsconfig.json': JSON.stringify({ compilerOptions: { ...TSCONFIG_BASE, ...RESOLUTIONS.nodenext }, include: ['src'] }),
+    'src/main.cts':
+      "import { createKeyring, generateKey } from 'sealed-session';\nimport { sealSync } from 'sealed-session/sync';\nexport const token: string = sealSync(new Map([['a', 'b']]), { keys: createKeyring(generateKey()) });\n",
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { ...TSCONFIG_BASE, ...RESOLUTIONS.nodenext },
+      include: ['src'],
+    }),
   });
-  const diagnostics = (await runTsc(COMPILERS.repository, consumer)).split('\n').filter((line) => line.startsWith('src/'));
+  const diagnostics = (await runTsc(COMPILERS.repository, consumer))
+    .split('\n')
+    .filter((line) => line.startsWith('src/'));
   assert.deepEqual(diagnostics, []);
 });
 
@@ -128,7 +162,9 @@ function consumerSources(): Record<string, string> {
   const namespaces = specifiers.map((specifier, i) => `import * as subpath${i} from '${specifier}';`).join('\n');
   // docs/package.md's examples are consumer code too: each ```ts block is a module of its own.
   const docs = readFileSync(join(ROOT, 'docs/package.md'), 'utf8');
-  const examples = Object.fromEntries([...docs.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match, i) => [`src/docs-package-${i}.ts`, match[1]!]));
+  const examples = Object.fromEntries(
+    [...docs.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match, i) => [`src/docs-package-${i}.ts`, match[1]!]),
+  );
   assert.ok(Object.keys(examples).length >= 2, 'docs/package.md has its examples');
   return {
     ...examples,
@@ -186,7 +222,9 @@ const COMPILERS = {
 
 /** The version string a compiler reports, for the test names. */
 function versionOf(compiler: string): string {
-  return run(process.execPath, [compiler, '--version']).trim().replace(/^Version /, '');
+  return run(process.execPath, [compiler, '--version'])
+    .trim()
+    .replace(/^Version /, '');
 }
 
 // Concurrent: each check is a separate compiler process, mostly waiting on its own CPU.
@@ -214,14 +252,17 @@ describe('consumers type-check every subpath, /sync included', { concurrency: tr
 
 /** tsc's diagnostics (its standard output), whether or not it exits with an error. */
 async function runTsc(compiler: string, cwd: string): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, [compiler, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd, env: toolEnv(), timeout: 300_000 }).catch(
-    (error: { stdout?: string; code?: unknown }) => {
-      // Exit codes 1 and 2 are tsc's "errors reported" (outputs skipped or not); a crash or a
-      // timeout is a failure of its own.
-      if ((error.code !== 1 && error.code !== 2) || typeof error.stdout !== 'string' || !/error TS\d+/.test(error.stdout)) throw error;
-      return { stdout: error.stdout };
-    },
-  );
+  const { stdout } = await execFileAsync(process.execPath, [compiler, '-p', 'tsconfig.json', '--pretty', 'false'], {
+    cwd,
+    env: toolEnv(),
+    timeout: 300_000,
+  }).catch((error: { stdout?: string; code?: unknown }) => {
+    // Exit codes 1 and 2 are tsc's "errors reported" (outputs skipped or not); a crash or a
+    // timeout is a failure of its own.
+    if ((error.code !== 1 && error.code !== 2) || typeof error.stdout !== 'string' || !/error TS\d+/.test(error.stdout))
+      throw error;
+    return { stdout: error.stdout };
+  });
   return stdout;
 }
 
@@ -235,7 +276,10 @@ test('the tests resolve sealed-session to src/ by tsconfig paths, one path per e
   for (const [key, map] of Object.entries(manifest.exports)) {
     if (key === './package.json') continue;
     // The Node build's file: the one the tests run.
-    const js = targets(map).find(({ conditions, target }) => !conditions.includes('deno') && !conditions.includes('types') && target.endsWith('.js'))!.target;
+    const js = targets(map).find(
+      ({ conditions, target }) =>
+        !conditions.includes('deno') && !conditions.includes('types') && target.endsWith('.js'),
+    )!.target;
     expected[`sealed-session${key.slice(1)}`] = [js.replace('./dist/', './src/').replace(/\.js$/, '.ts')];
   }
   assert.deepEqual(tsconfig.compilerOptions.paths, expected);

@@ -35,7 +35,9 @@ export function run(command: string, args: readonly string[], options: SpawnSync
   const result = spawnSync(command, args, { encoding: 'utf8', env: toolEnv(), timeout: 180_000, ...options });
   if (result.error) throw result.error;
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}:\n${String(result.stdout)}\n${String(result.stderr)}`);
+    throw new Error(
+      `${command} ${args.join(' ')} exited with ${result.status}:\n${String(result.stdout)}\n${String(result.stderr)}`,
+    );
   }
   return String(result.stdout);
 }
@@ -72,7 +74,9 @@ export function packFromCleanCheckout(): Packed {
   symlinkSync(ROOT_MODULES, join(checkout, 'node_modules'), 'dir');
   const out = join(dir, 'out');
   mkdirSync(out);
-  const [report] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', out], { cwd: checkout })) as [{ filename: string; files: { path: string }[] }];
+  const [report] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', out], { cwd: checkout })) as [
+    { filename: string; files: { path: string }[] },
+  ];
   const tarball = join(out, basename(report.filename));
   const extracted = join(dir, 'extracted');
   mkdirSync(extracted);
@@ -101,7 +105,10 @@ export function makeConsumer(packed: Packed, name: string, files: Record<string,
     if (entry === 'sealed-session' || entry.startsWith('.')) continue;
     symlinkSync(join(ROOT_MODULES, entry), join(modules, entry), 'dir');
   }
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module' }));
+  writeFileSync(
+    join(consumer, 'package.json'),
+    JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module' }),
+  );
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(join(consumer, file, '..'), { recursive: true });
     writeFileSync(join(consumer, file), text);

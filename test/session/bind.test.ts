@@ -38,17 +38,30 @@ describe('both builds export the same session API', () => {
     const state = await neutralRead(undefined, options);
     state.session.set('a', 'b');
     assert.equal((await neutralCommit(state, options)).length, 1);
-    await assertError(() => neutralRead(undefined, { name: 'sid', keys }), TypeError, "pass the result of defineSession() from 'sealed-session' or 'sealed-session/web'");
-    await assertError(async () => neutralCommit(await neutralRead(undefined, options), { name: 'sid', keys }), TypeError, 'the keys shortcut needs the crypto of a build');
+    await assertError(
+      () => neutralRead(undefined, { name: 'sid', keys }),
+      TypeError,
+      "pass the result of defineSession() from 'sealed-session' or 'sealed-session/web'",
+    );
+    await assertError(
+      async () => neutralCommit(await neutralRead(undefined, options), { name: 'sid', keys }),
+      TypeError,
+      'the keys shortcut needs the crypto of a build',
+    );
   });
 });
 
 describe('every public session function against the bad-input catalogue (STYLE.md §8)', () => {
-  for (const [build, api] of [['node', node], ['web', web]] as const) {
+  for (const [build, api] of [
+    ['node', node],
+    ['web', web],
+  ] as const) {
     test(`${build}: defineSession, readSession and commitSession refuse bad options with a TypeError`, async () => {
       for (const [label, bad] of BAD_INPUTS) {
         const expected = /^options(\.name)?: expected/;
-        await assertError(() => api.defineSession(untyped(bad)), TypeError, expected).catch((error: Error) => assert.fail(`${label}: ${error.message}`));
+        await assertError(() => api.defineSession(untyped(bad)), TypeError, expected).catch((error: Error) =>
+          assert.fail(`${label}: ${error.message}`),
+        );
         await assertError(() => api.readSession('sid=x', untyped(bad)), TypeError, expected);
         const state = await api.readSession(undefined, api.defineSession({ name: 'sid', keys }));
         await assertError(() => api.commitSession(state, untyped(bad)), TypeError, expected);
@@ -80,10 +93,15 @@ describe('layering (STYLE.md §2)', () => {
     assert.ok(files.length >= 10);
     for (const file of files) {
       // Comments hold examples that import the package: only code counts.
-      const source = readFileSync(dir + file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      const source = readFileSync(dir + file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
       const imports = [...source.matchAll(/^\s*(?:import|export)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
       for (const specifier of imports) {
-        assert.ok(specifier.startsWith('./') || specifier.startsWith('../format/') || specifier.startsWith('../core/'), `${file} imports ${specifier}`);
+        assert.ok(
+          specifier.startsWith('./') || specifier.startsWith('../format/') || specifier.startsWith('../core/'),
+          `${file} imports ${specifier}`,
+        );
       }
     }
   });

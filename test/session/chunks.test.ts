@@ -1,7 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { commitSession, defineSession, readSession, type SessionConfig, type SessionInvalidReason, type SessionStore } from '../../src/index.js';
+import {
+  commitSession,
+  defineSession,
+  readSession,
+  type SessionConfig,
+  type SessionInvalidReason,
+  type SessionStore,
+} from '../../src/index.js';
 import { compiledOf, configure, COOKIE_BUDGET, MAX_CHUNKS, type SessionOptions } from '../../src/session/options.js';
 import { PLAIN, sessionCookies } from '../../src/session/chunks.js';
 import { parseCookie } from '../../src/session/cookie.js';
@@ -25,7 +32,18 @@ const LARGE_MAX_SIZE = 32768 - 4096;
 
 function rawConfig(extra: Partial<SessionOptions> = {}) {
   const reasons: SessionInvalidReason[] = [];
-  const config = configure({ name: '__Host-s', store: rawStore, rolling: false, maxSize: LARGE_MAX_SIZE, onInvalid: (r) => void reasons.push(r), ...extra }, undefined, LARGE_HEAD);
+  const config = configure(
+    {
+      name: '__Host-s',
+      store: rawStore,
+      rolling: false,
+      maxSize: LARGE_MAX_SIZE,
+      onInvalid: (r) => void reasons.push(r),
+      ...extra,
+    },
+    undefined,
+    LARGE_HEAD,
+  );
   return { config, reasons };
 }
 
@@ -56,14 +74,19 @@ async function write(config: SessionConfig, jar: Jar, value: string): Promise<st
   return lines;
 }
 
-const value = (length: number, seed = 0) => Array.from({ length }, (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[(i * 7 + seed) % 64]).join('');
+const value = (length: number, seed = 0) =>
+  Array.from(
+    { length },
+    (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[(i * 7 + seed) % 64],
+  ).join('');
 
 describe('chunking: the layout', () => {
   test('the size rule: every line, attributes included, within 4096 characters, at every boundary', async () => {
     const { config } = rawConfig({ maxChunks: MAX_CHUNKS });
     const { plainCapacity, chunkCapacity, limit } = limits(config);
     const boundaries = [1, plainCapacity - 1, plainCapacity, plainCapacity + 1];
-    for (let k = 2; k <= MAX_CHUNKS; k++) boundaries.push(k * chunkCapacity - 3, k * chunkCapacity - 2, k * chunkCapacity - 1);
+    for (let k = 2; k <= MAX_CHUNKS; k++)
+      boundaries.push(k * chunkCapacity - 3, k * chunkCapacity - 2, k * chunkCapacity - 1);
     for (const length of boundaries.filter((n) => n <= limit)) {
       const jar = new Jar();
       const lines = await write(config, jar, value(length));
@@ -98,7 +121,10 @@ describe('chunking: the layout', () => {
         state.session.set('blob', value(Math.max(0, Math.floor(((target - 4) * 3) / 4) - 64), seed));
         const lines = await commitSession(state, config);
         const sent = lines.reduce((n, line) => n + line.slice(line.indexOf('=') + 1, line.indexOf(';')).length, 0);
-        assert.ok(sent <= Math.max(target, 100) && sent >= target - 100, `a value of ${sent} characters for a target of ${target}`);
+        assert.ok(
+          sent <= Math.max(target, 100) && sent >= target - 100,
+          `a value of ${sent} characters for a target of ${target}`,
+        );
         const jar = new Jar().apply(lines);
         assert.equal(jar.dropped, 0);
         for (const line of lines) assert.ok(line.length <= COOKIE_BUDGET);
@@ -116,7 +142,11 @@ describe('chunking: the layout', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: limit + 500 }), async (length) => {
         const jar = new Jar();
         if (length > limit) {
-          await assertError(() => write(config, jar, value(length)), RangeError, `expected a stored value of at most ${limit} characters`);
+          await assertError(
+            () => write(config, jar, value(length)),
+            RangeError,
+            `expected a stored value of at most ${limit} characters`,
+          );
           return;
         }
         await write(config, jar, value(length));
@@ -129,11 +159,20 @@ describe('chunking: the layout', () => {
   test('past the bound, commitSession throws a RangeError naming the size and the limit', async () => {
     const { config } = rawConfig();
     const { limit } = limits(config);
-    await assertError(() => write(config, new Jar(), value(limit + 1)), RangeError,
-      new RegExp(`^session cookie: expected a stored value of at most ${limit} characters \\(maxChunks 3 × 4096-character cookies\\), got ${limit + 1}; `));
+    await assertError(
+      () => write(config, new Jar(), value(limit + 1)),
+      RangeError,
+      new RegExp(
+        `^session cookie: expected a stored value of at most ${limit} characters \\(maxChunks 3 × 4096-character cookies\\), got ${limit + 1}; `,
+      ),
+    );
     const single = rawConfig({ maxChunks: 1 }).config;
     const { plainCapacity } = limits(single);
-    await assertError(() => write(single, new Jar(), value(plainCapacity + 1)), RangeError, `at most ${plainCapacity} characters (maxChunks 1`);
+    await assertError(
+      () => write(single, new Jar(), value(plainCapacity + 1)),
+      RangeError,
+      `at most ${plainCapacity} characters (maxChunks 1`,
+    );
   });
 
   test('a sealed session past the bound: RangeError, and the cookies already set stay as they were', async () => {
@@ -235,11 +274,13 @@ describe('chunking: missing or mismatched chunks make the session invalid', () =
   test('chunks from two different sealed sessions fail authentication: onInvalid("invalid")', async () => {
     const reasons: SessionInvalidReason[] = [];
     const config = defineSession({ name: 'sid', keys, maxSize: 12288, onInvalid: (r) => void reasons.push(r) });
-    const jars = await Promise.all([1, 2].map(async (seed) => {
-      const state = await readSession(undefined, config);
-      state.session.set('blob', value(4000, seed));
-      return new Jar().apply(await commitSession(state, config));
-    }));
+    const jars = await Promise.all(
+      [1, 2].map(async (seed) => {
+        const state = await readSession(undefined, config);
+        state.session.set('blob', value(4000, seed));
+        return new Jar().apply(await commitSession(state, config));
+      }),
+    );
     const torn = `sid.0=${jars[0]!.cookies.get('sid.0')}; sid.1=${jars[1]!.cookies.get('sid.1')}`;
     assert.equal((await readSession(torn, config)).session.size, 0);
     assert.deepEqual(reasons, ['invalid']);
@@ -265,27 +306,60 @@ function asParsed(header: string, name: string): Map<string, string> {
   return parsed;
 }
 
-describe('sessionCookies: parseCookie\'s answer for the session\'s names, in one scan', () => {
-  test('(fast-check) agrees with parseCookie on the session\'s names for arbitrary headers', () => {
+describe("sessionCookies: parseCookie's answer for the session's names, in one scan", () => {
+  test("(fast-check) agrees with parseCookie on the session's names for arbitrary headers", () => {
     const name = 'sid';
     const own = ['sid', 'sid.0', 'sid.1', 'sid.2', 'sid.3', 'sid.4'];
     const piece = fc.oneof(
-      fc.constantFrom(...own, 'xsid', 'sid.5', 'sid.', 'sid.00', ' sid', 'sid ', 'sid.0 ', '=', ';', '"', ' ', '\t', 'a', 'sid=', '=sid', 'sid="v"'),
+      fc.constantFrom(
+        ...own,
+        'xsid',
+        'sid.5',
+        'sid.',
+        'sid.00',
+        ' sid',
+        'sid ',
+        'sid.0 ',
+        '=',
+        ';',
+        '"',
+        ' ',
+        '\t',
+        'a',
+        'sid=',
+        '=sid',
+        'sid="v"',
+      ),
       fc.string({ maxLength: 6 }),
     );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 24 }).map((parts) => parts.join('')), (header) => {
-        const all = parseCookie(header);
-        const expected = new Map(own.filter((key) => all.has(key)).map((key) => [key, all.get(key)!]));
-        assert.deepEqual(asParsed(header, name), expected, JSON.stringify(header));
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 24 }).map((parts) => parts.join('')),
+        (header) => {
+          const all = parseCookie(header);
+          const expected = new Map(own.filter((key) => all.has(key)).map((key) => [key, all.get(key)!]));
+          assert.deepEqual(asParsed(header, name), expected, JSON.stringify(header));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
   test('examples: duplicates, whitespace, quotes, look-alike names', () => {
-    assert.deepEqual(asParsed('sid=a; sid=b; sid.1 = "c" ;xsid=d; sid.7=e; a=sid=f', 'sid'), new Map([['sid', 'a'], ['sid.1', 'c']]));
-    assert.deepEqual(asParsed('\tsid.0=2.x;sid.1=y', 'sid'), new Map([['sid.0', '2.x'], ['sid.1', 'y']]));
+    assert.deepEqual(
+      asParsed('sid=a; sid=b; sid.1 = "c" ;xsid=d; sid.7=e; a=sid=f', 'sid'),
+      new Map([
+        ['sid', 'a'],
+        ['sid.1', 'c'],
+      ]),
+    );
+    assert.deepEqual(
+      asParsed('\tsid.0=2.x;sid.1=y', 'sid'),
+      new Map([
+        ['sid.0', '2.x'],
+        ['sid.1', 'y'],
+      ]),
+    );
     assert.equal(sessionCookies('other=1', 'sid').mask, 0);
     assert.equal(sessionCookies('sidney=1; sid', 'sid').mask, 0);
     assert.equal(sessionCookies(undefined, 'sid').mask, 0);
@@ -356,8 +430,11 @@ describe('repair, not lock-out: cookies of an earlier, larger configuration', ()
     jar.apply(await commitSession(first, current));
     const state = await readSession(jar.header(), current);
     state.session.set('blob', value(3000));
-    await assertError(() => commitSession(state, current), RangeError,
-      /^session cookie "sid": expected at most 2048 bytes of Set-Cookie headers \(options\.maxSize\), got \d+; the previous session is kept\. .*server-side store/);
+    await assertError(
+      () => commitSession(state, current),
+      RangeError,
+      /^session cookie "sid": expected at most 2048 bytes of Set-Cookie headers \(options\.maxSize\), got \d+; the previous session is kept\. .*server-side store/,
+    );
     const after = await readSession(jar.header(), current);
     assert.deepEqual([...after.session], [['user', 'ada']]);
   });

@@ -129,7 +129,10 @@ describe('commitSession sends only when needed', () => {
     const oldSecret = generateKey();
     const time = clock();
     const oldRing = createKeyring([{ id: 'old', secret: oldSecret }]);
-    const newRing = createKeyring([{ id: 'new', secret: generateKey() }, { id: 'old', secret: oldSecret }]);
+    const newRing = createKeyring([
+      { id: 'new', secret: generateKey() },
+      { id: 'old', secret: oldSecret },
+    ]);
     const token = await seal(new Map([['userId', '1']]), { keys: oldRing, context: 'sid', now: T0 });
     const config = defineSession({ name: 'sid', keys: newRing, rolling: false, now: time.now });
     const state = await readSession(`sid=${token}`, config);
@@ -171,7 +174,10 @@ describe('rolling', () => {
   test('judged at the time the session was read: a request that straddles the moment refreshes on the next one', async () => {
     const { config, jar, request, time } = await started({ name: 'sid', keys, ttl });
     time.advance(49_500);
-    for (const act of [(): void => {}, (session: Map<string, string>): void => void session.set('userId', 'x').set('userId', '12345')]) {
+    for (const act of [
+      (): void => {},
+      (session: Map<string, string>): void => void session.set('userId', 'x').set('userId', '12345'),
+    ]) {
       const state = await readSession(jar.header(), config);
       act(state.session);
       time.advance(1000); // past half the ttl while the request runs
@@ -230,8 +236,17 @@ describe('rolling', () => {
 describe('commitSession: programmer errors', () => {
   test('a state not from readSession: TypeError, for every bad input', async () => {
     const config = defineSession({ name: 'sid', keys });
-    for (const [, bad] of BAD_INPUTS) await assertError(() => commitSession(untyped(bad), config), TypeError, 'state: expected the result of readSession()');
-    await assertError(() => commitSession(untyped({ session: new Map() }), config), TypeError, 'state: expected the result of readSession()');
+    for (const [, bad] of BAD_INPUTS)
+      await assertError(
+        () => commitSession(untyped(bad), config),
+        TypeError,
+        'state: expected the result of readSession()',
+      );
+    await assertError(
+      () => commitSession(untyped({ session: new Map() }), config),
+      TypeError,
+      'state: expected the result of readSession()',
+    );
   });
 
   test('a second commit of one state: TypeError', async () => {
@@ -244,9 +259,17 @@ describe('commitSession: programmer errors', () => {
   test('options for another cookie or store than the read: TypeError', async () => {
     const config = defineSession({ name: 'sid', keys });
     const state = await readSession(undefined, config);
-    await assertError(() => commitSession(state, defineSession({ name: 'other', keys })), TypeError, 'got ones for another cookie name');
+    await assertError(
+      () => commitSession(state, defineSession({ name: 'other', keys })),
+      TypeError,
+      'got ones for another cookie name',
+    );
     const again = await readSession(undefined, config);
-    await assertError(() => commitSession(again, defineSession({ name: 'sid', store: cookieStore({ keys }) })), TypeError, 'with another store');
+    await assertError(
+      () => commitSession(again, defineSession({ name: 'sid', store: cookieStore({ keys }) })),
+      TypeError,
+      'with another store',
+    );
   });
 
   test('the keys shortcut written inline at read and at commit is the same store', async () => {
@@ -254,21 +277,35 @@ describe('commitSession: programmer errors', () => {
     state.session.set('a', 'b');
     assert.deepEqual(setNames(await commitSession(state, { name: 'sid', keys })), ['sid']);
     const other = await readSession(undefined, { name: 'sid', keys });
-    await assertError(() => commitSession(other, { name: 'sid', keys: createKeyring(generateKey()) }), TypeError, 'with another store');
+    await assertError(
+      () => commitSession(other, { name: 'sid', keys: createKeyring(generateKey()) }),
+      TypeError,
+      'with another store',
+    );
   });
 
   test('a store whose save returns no cookie value: TypeError naming the store', async () => {
     for (const value of [undefined, '', 'has space', 'semi;colon', 42]) {
-      const config = defineSession({ name: 'sid', store: { save: () => untyped(value), load: () => ({ ok: false, reason: 'invalid' }) } });
+      const config = defineSession({
+        name: 'sid',
+        store: { save: () => untyped(value), load: () => ({ ok: false, reason: 'invalid' }) },
+      });
       const state = await readSession(undefined, config);
       state.session.set('a', 'b');
-      await assertError(() => commitSession(state, config), TypeError, 'store.save: expected null or a non-empty string of RFC 6265 cookie-octets');
+      await assertError(
+        () => commitSession(state, config),
+        TypeError,
+        'store.save: expected null or a non-empty string of RFC 6265 cookie-octets',
+      );
     }
   });
 
   test('a store whose save rejects: the error propagates', async () => {
     const down = new Error('disk full');
-    const config = defineSession({ name: 'sid', store: { save: () => Promise.reject(down), load: () => ({ ok: false, reason: 'invalid' }) } });
+    const config = defineSession({
+      name: 'sid',
+      store: { save: () => Promise.reject(down), load: () => ({ ok: false, reason: 'invalid' }) },
+    });
     const state = await readSession(undefined, config);
     state.session.set('a', 'b');
     await assert.rejects(commitSession(state, config), (error) => error === down);

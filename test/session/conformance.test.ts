@@ -45,7 +45,13 @@ class FakeRedis implements Redis {
 
 // The SessionStore documentation's example store, verbatim: a server-side SessionStore in about 30 lines.
 function redisStore(redis: Redis, keys: Keyring): SessionStore {
-  const tokenOptions = (ctx: StoreContext) => ({ keys, context: ctx.name, now: ctx.now, clockSkew: ctx.clockSkew, issuedAfter: ctx.issuedAfter });
+  const tokenOptions = (ctx: StoreContext) => ({
+    keys,
+    context: ctx.name,
+    now: ctx.now,
+    clockSkew: ctx.clockSkew,
+    issuedAfter: ctx.issuedAfter,
+  });
   return {
     async save(data, ctx) {
       const json = JSON.stringify([...data]);
@@ -122,7 +128,10 @@ describe('storeConformance catches broken stores', () => {
   test('a store that ignores the cookie name', async () => {
     const make = (): SessionStore => {
       const inner = base();
-      return { save: (d, c) => inner.save(d, { ...c, name: 'fixed' }), load: (v, c) => inner.load(v, { ...c, name: 'fixed' }) };
+      return {
+        save: (d, c) => inner.save(d, { ...c, name: 'fixed' }),
+        load: (v, c) => inner.load(v, { ...c, name: 'fixed' }),
+      };
     };
     assert.deepEqual(await failures(make), ['a value made for one cookie name does not open under another']);
   });
@@ -130,7 +139,10 @@ describe('storeConformance catches broken stores', () => {
   test('a store that reads the wall clock instead of context.now', async () => {
     const make = (): SessionStore => {
       const inner = base();
-      return { save: (d, c) => inner.save(d, { ...c, now: Date.now() }), load: (v, c) => inner.load(v, { ...c, now: Date.now() }) };
+      return {
+        save: (d, c) => inner.save(d, { ...c, now: Date.now() }),
+        load: (v, c) => inner.load(v, { ...c, now: Date.now() }),
+      };
     };
     const failed = await failures(make);
     assert.ok(failed.includes('expiry follows context.now and ttl, not the wall clock'), failed.join('; '));
@@ -150,7 +162,7 @@ describe('storeConformance catches broken stores', () => {
     assert.deepEqual(await failures(make), ['load never throws for hostile values and answers a known reason']);
   });
 
-  test('a store that hands out its own map, or keeps the caller\'s', async () => {
+  test("a store that hands out its own map, or keeps the caller's", async () => {
     const make = (): SessionStore => {
       const entries = new Map<string, Map<string, string>>();
       return {
@@ -171,7 +183,8 @@ describe('storeConformance catches broken stores', () => {
       'save keeps a snapshot: changing the map afterwards changes nothing stored',
       'a value made for one cookie name does not open under another',
       'issuedAfter revokes what was issued before it',
-    ]) assert.ok(failed.includes(name), `${name} not caught: ${failed.join('; ')}`);
+    ])
+      assert.ok(failed.includes(name), `${name} not caught: ${failed.join('; ')}`);
   });
 
   test('a store that ignores issuedAfter', async () => {
@@ -187,7 +200,9 @@ describe('storeConformance catches broken stores', () => {
       const inner = redisStore(new FakeRedis(), keys);
       return { save: inner.save, load: inner.load };
     };
-    assert.deepEqual(await failures(make), ['ids: save({ id }) updates that session, save without id makes a new one, destroy removes it']);
+    assert.deepEqual(await failures(make), [
+      'ids: save({ id }) updates that session, save without id makes a new one, destroy removes it',
+    ]);
   });
 
   test('a store that revives a destroyed session under a new id (the logout bug) fails the race checks', async () => {
@@ -197,7 +212,8 @@ describe('storeConformance catches broken stores', () => {
         load: inner.load,
         destroy: inner.destroy,
         // What memoryStore did before: an id that is gone gets a fresh one holding the old data.
-        save: async (data, context) => (await inner.save(data, context)) ?? inner.save(data, { ...context, id: undefined, replaces: undefined }),
+        save: async (data, context) =>
+          (await inner.save(data, context)) ?? inner.save(data, { ...context, id: undefined, replaces: undefined }),
       };
     };
     assert.deepEqual(await failures(make), [
@@ -211,7 +227,11 @@ describe('storeConformance catches broken stores', () => {
   test('a store that ignores context.replaces fails the regenerate race', async () => {
     const make = (): SessionStore => {
       const inner = memoryStore({ keys });
-      return { load: inner.load, destroy: inner.destroy, save: (data, context) => inner.save(data, { ...context, replaces: undefined }) };
+      return {
+        load: inner.load,
+        destroy: inner.destroy,
+        save: (data, context) => inner.save(data, { ...context, replaces: undefined }),
+      };
     };
     assert.deepEqual(await failures(make), [
       'destroyed stays destroyed: a late save for a destroyed id saves nothing and answers null',

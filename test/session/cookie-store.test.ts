@@ -7,7 +7,10 @@ import fc from 'fast-check';
 import { isCookieValue } from '../../src/session/cookie.js';
 import { assertError, BAD_INPUTS, clock, Jar, keys, T0, untyped } from './helpers.js';
 
-for (const [build, api] of [['node', node], ['web', web]] as const) {
+for (const [build, api] of [
+  ['node', node],
+  ['web', web],
+] as const) {
   describe(`cookieStore (${build} build)`, () => {
     for (const signed of [false, true]) {
       for (const check of storeConformance(() => api.cookieStore({ keys, signed }))) {
@@ -16,7 +19,16 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
     }
 
     test('sealed (the default) hides the data; signed shows it but cannot be changed', async () => {
-      const context = { name: 'sid', ttl: 60, now: T0, clockSkew: 0, issuedAfter: undefined, id: undefined, replaces: undefined, issuedAt: null };
+      const context = {
+        name: 'sid',
+        ttl: 60,
+        now: T0,
+        clockSkew: 0,
+        issuedAfter: undefined,
+        id: undefined,
+        replaces: undefined,
+        issuedAt: null,
+      };
       const secret = 'correct horse battery staple';
       const sealed = (await api.cookieStore({ keys }).save(new Map([['password', secret]]), context))!;
       const signed = (await api.cookieStore({ keys, signed: true }).save(new Map([['password', secret]]), context))!;
@@ -30,21 +42,45 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
     });
 
     test('(fast-check) every value it saves is a cookie-value, which commit relies on without scanning it', async () => {
-      const context = { name: 'sid', ttl: 60, now: T0, clockSkew: 0, issuedAfter: undefined, id: undefined, replaces: undefined, issuedAt: null };
+      const context = {
+        name: 'sid',
+        ttl: 60,
+        now: T0,
+        clockSkew: 0,
+        issuedAfter: undefined,
+        id: undefined,
+        replaces: undefined,
+        issuedAt: null,
+      };
       const stores = [api.cookieStore({ keys }), api.cookieStore({ keys, signed: true })];
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 60 })), { maxLength: 8 }), async (entries) => {
-          for (const store of stores) {
-            const value = await store.save(new Map(entries), context);
-            assert.ok(typeof value === 'string' && value.length > 4 && isCookieValue(value), String(value));
-          }
-        }),
+        fc.asyncProperty(
+          fc.array(
+            fc.tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 60 })),
+            { maxLength: 8 },
+          ),
+          async (entries) => {
+            for (const store of stores) {
+              const value = await store.save(new Map(entries), context);
+              assert.ok(typeof value === 'string' && value.length > 4 && isCookieValue(value), String(value));
+            }
+          },
+        ),
         { numRuns: 100 },
       );
     });
 
     test('its own save and load return promises, and a bad option rejects rather than throws', async () => {
-      const context = { name: 'sid', ttl: 60, now: T0, clockSkew: 0, issuedAfter: undefined, id: undefined, replaces: undefined, issuedAt: null };
+      const context = {
+        name: 'sid',
+        ttl: 60,
+        now: T0,
+        clockSkew: 0,
+        issuedAfter: undefined,
+        id: undefined,
+        replaces: undefined,
+        issuedAt: null,
+      };
       for (const store of [api.cookieStore({ keys }), api.cookieStore({ keys, signed: true })]) {
         const saving = store.save(new Map([['a', 'b']]), context);
         assert.ok(saving instanceof Promise);
@@ -70,12 +106,35 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
 
     test('validates its options at once', async () => {
       for (const [, bad] of BAD_INPUTS) {
-        if (typeof bad === 'object' && bad !== null && !Array.isArray(bad) && !(bad instanceof Map) && !(bad instanceof String)) continue;
-        await assertError(() => api.cookieStore(untyped(bad)), TypeError, /^(cookieStore options|options\.keys): expected/);
+        if (
+          typeof bad === 'object' &&
+          bad !== null &&
+          !Array.isArray(bad) &&
+          !(bad instanceof Map) &&
+          !(bad instanceof String)
+        )
+          continue;
+        await assertError(
+          () => api.cookieStore(untyped(bad)),
+          TypeError,
+          /^(cookieStore options|options\.keys): expected/,
+        );
       }
-      await assertError(() => api.cookieStore(untyped({ keys: 'secret' })), TypeError, 'options.keys: expected a keyring from createKeyring()');
-      await assertError(() => api.cookieStore(untyped({ keys, signed: 'yes' })), TypeError, 'cookieStore options.signed: expected a boolean');
-      await assertError(() => api.cookieStore(untyped({ keys, sealed: false })), TypeError, 'expected only the keys keys, signed');
+      await assertError(
+        () => api.cookieStore(untyped({ keys: 'secret' })),
+        TypeError,
+        'options.keys: expected a keyring from createKeyring()',
+      );
+      await assertError(
+        () => api.cookieStore(untyped({ keys, signed: 'yes' })),
+        TypeError,
+        'cookieStore options.signed: expected a boolean',
+      );
+      await assertError(
+        () => api.cookieStore(untyped({ keys, sealed: false })),
+        TypeError,
+        'expected only the keys keys, signed',
+      );
     });
   });
 }

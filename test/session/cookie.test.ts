@@ -105,11 +105,14 @@ describe('parseCookie', () => {
 
   test('SP and HTAB around names and values are trimmed, inner whitespace kept', () => {
     const cookies = parseCookie(' \ta \t= \t1 \t;  b=x y ;c=\t');
-    assert.deepEqual([...cookies], [
-      ['a', '1'],
-      ['b', 'x y'],
-      ['c', ''],
-    ]);
+    assert.deepEqual(
+      [...cookies],
+      [
+        ['a', '1'],
+        ['b', 'x y'],
+        ['c', ''],
+      ],
+    );
   });
 
   test('one pair of surrounding DQUOTEs is removed (RFC 6265 §4.1.1)', () => {
@@ -136,17 +139,23 @@ describe('parseCookie', () => {
   });
 
   test('pairs without "=" are skipped, the rest is kept', () => {
-    assert.deepEqual([...parseCookie('foo; a=1; bar ;b=2; baz')], [
-      ['a', '1'],
-      ['b', '2'],
-    ]);
+    assert.deepEqual(
+      [...parseCookie('foo; a=1; bar ;b=2; baz')],
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+    );
   });
 
   test('empty names are skipped', () => {
-    assert.deepEqual([...parseCookie('=x; a=1;  =y; \t=z; b=2')], [
-      ['a', '1'],
-      ['b', '2'],
-    ]);
+    assert.deepEqual(
+      [...parseCookie('=x; a=1;  =y; \t=z; b=2')],
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+    );
   });
 
   test('the value runs to the next ";": a=b=c gives b=c', () => {
@@ -250,7 +259,12 @@ describe('isCookieName / isCookieValue', () => {
   });
 
   test('isCookieValue: every UTF-16 code unit, alone and inside a valid value, against RFC 6265 §4.1.1', () => {
-    const isOctet = (code: number) => code === 0x21 || (code >= 0x23 && code <= 0x2b) || (code >= 0x2d && code <= 0x3a) || (code >= 0x3c && code <= 0x5b) || (code >= 0x5d && code <= 0x7e);
+    const isOctet = (code: number) =>
+      code === 0x21 ||
+      (code >= 0x23 && code <= 0x2b) ||
+      (code >= 0x2d && code <= 0x3a) ||
+      (code >= 0x3c && code <= 0x5b) ||
+      (code >= 0x5d && code <= 0x7e);
     for (let code = 0; code <= 0xffff; code++) {
       const char = String.fromCharCode(code);
       assert.equal(isCookieValue(char), isOctet(code), `U+${code.toString(16)}`);
@@ -261,7 +275,11 @@ describe('isCookieName / isCookieValue', () => {
   test('BAD_INPUTS: never throw, false for every non-string', () => {
     for (const [label, input] of BAD_INPUTS) {
       const isString = typeof input === 'string';
-      assert.equal(isCookieName(untyped(input)), isString && input !== '' && !input.includes('\uD800') && !input.includes('='), `name: ${label}`);
+      assert.equal(
+        isCookieName(untyped(input)),
+        isString && input !== '' && !input.includes('\uD800') && !input.includes('='),
+        `name: ${label}`,
+      );
       assert.equal(isCookieValue(untyped(input)), isString && !/[\uD800-\uDFFF]/.test(input), `value: ${label}`);
     }
   });
@@ -276,7 +294,10 @@ describe('serializeSetCookie output', () => {
     assert.equal(serializeSetCookie('a', 'b'), 'a=b');
     assert.equal(serializeSetCookie('a', 'b', {}), 'a=b');
     assert.equal(serializeSetCookie('a', ''), 'a=', 'empty value');
-    assert.equal(serializeSetCookie(TCHARS.join(''), COOKIE_OCTETS.join('')), `${TCHARS.join('')}=${COOKIE_OCTETS.join('')}`);
+    assert.equal(
+      serializeSetCookie(TCHARS.join(''), COOKIE_OCTETS.join('')),
+      `${TCHARS.join('')}=${COOKIE_OCTETS.join('')}`,
+    );
   });
 
   test('Max-Age, including 0 and negative (delete)', () => {
@@ -284,7 +305,10 @@ describe('serializeSetCookie output', () => {
     assert.equal(serializeSetCookie('a', 'b', { maxAge: 0 }), 'a=b; Max-Age=0');
     assert.equal(serializeSetCookie('a', 'b', { maxAge: -0 }), 'a=b; Max-Age=0');
     assert.equal(serializeSetCookie('a', 'b', { maxAge: -1 }), 'a=b; Max-Age=-1');
-    assert.equal(serializeSetCookie('a', 'b', { maxAge: Number.MAX_SAFE_INTEGER }), `a=b; Max-Age=${Number.MAX_SAFE_INTEGER}`);
+    assert.equal(
+      serializeSetCookie('a', 'b', { maxAge: Number.MAX_SAFE_INTEGER }),
+      `a=b; Max-Age=${Number.MAX_SAFE_INTEGER}`,
+    );
   });
 
   test('Expires as IMF-fixdate', () => {
@@ -304,7 +328,14 @@ describe('serializeSetCookie output', () => {
   });
 
   test('Domain', () => {
-    for (const domain of ['example.com', '.example.com', 'a-b.sub.example.co.uk', 'localhost', '127.0.0.1', 'xn--bcher-kva.example']) {
+    for (const domain of [
+      'example.com',
+      '.example.com',
+      'a-b.sub.example.co.uk',
+      'localhost',
+      '127.0.0.1',
+      'xn--bcher-kva.example',
+    ]) {
       assert.equal(serializeSetCookie('a', 'b', { domain }), `a=b; Domain=${domain}`);
     }
     const label = 'a'.repeat(63);
@@ -429,7 +460,11 @@ describe('serializeSetCookie errors', () => {
   });
 
   test('name: empty', () => {
-    assertThrows(() => serializeSetCookie('', 'b'), TypeError, /^cookie name: expected a non-empty RFC 6265 token, got ""$/);
+    assertThrows(
+      () => serializeSetCookie('', 'b'),
+      TypeError,
+      /^cookie name: expected a non-empty RFC 6265 token, got ""$/,
+    );
   });
 
   const badNames: ReadonlyArray<readonly [string, number]> = [
@@ -452,17 +487,27 @@ describe('serializeSetCookie errors', () => {
       assertThrows(
         () => serializeSetCookie(name, 'b'),
         TypeError,
-        new RegExp(`^cookie name: expected an RFC 6265 token .*, got a string of length ${name.length} with a character not allowed at index ${index}$`),
+        new RegExp(
+          `^cookie name: expected an RFC 6265 token .*, got a string of length ${name.length} with a character not allowed at index ${index}$`,
+        ),
       );
     });
   }
 
-  test('name: the message gives the bad name\'s length and the index of the bad character, never the text (SECURITY.md)', () => {
-    assertThrows(() => serializeSetCookie('a b', 'x'), TypeError, /got a string of length 3 with a character not allowed at index 1$/);
+  test("name: the message gives the bad name's length and the index of the bad character, never the text (SECURITY.md)", () => {
+    assertThrows(
+      () => serializeSetCookie('a b', 'x'),
+      TypeError,
+      /got a string of length 3 with a character not allowed at index 1$/,
+    );
   });
 
   test('value: not a string', () => {
-    assertThrows(() => serializeSetCookie('a', untyped(undefined)), TypeError, /^cookie value: expected a string, got undefined$/);
+    assertThrows(
+      () => serializeSetCookie('a', untyped(undefined)),
+      TypeError,
+      /^cookie value: expected a string, got undefined$/,
+    );
     assertThrows(() => serializeSetCookie('a', untyped(12)), TypeError, /^cookie value: expected a string, got 12$/);
   });
 
@@ -486,14 +531,20 @@ describe('serializeSetCookie errors', () => {
       assertThrows(
         () => serializeSetCookie('a', value),
         TypeError,
-        new RegExp(`^cookie value: expected RFC 6265 cookie-octets .*, got a string of length ${value.length} with a character not allowed at index ${index}$`),
+        new RegExp(
+          `^cookie value: expected RFC 6265 cookie-octets .*, got a string of length ${value.length} with a character not allowed at index ${index}$`,
+        ),
       );
     });
   }
 
   test('value: a long bad value is described by its length', () => {
     const value = 'x'.repeat(10_000) + ';';
-    assertThrows(() => serializeSetCookie('a', value), TypeError, /got a string of length 10001 with a character not allowed at index 10000$/);
+    assertThrows(
+      () => serializeSetCookie('a', value),
+      TypeError,
+      /got a string of length 10001 with a character not allowed at index 10000$/,
+    );
     assertThrows(() => serializeSetCookie('a', ';' + 'x'.repeat(MB)), TypeError, /got a string of length 1048577 /);
   });
 
@@ -524,12 +575,20 @@ describe('serializeSetCookie errors', () => {
   });
 
   test('attributes: unknown keys (typos) are rejected', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ httponly: true })), TypeError, /^cookie attributes: expected only the keys maxAge, .*, got a string of length 8$/);
+    assertThrows(
+      () => serializeSetCookie('a', 'b', untyped({ httponly: true })),
+      TypeError,
+      /^cookie attributes: expected only the keys maxAge, .*, got a string of length 8$/,
+    );
     assertThrows(() => serializeSetCookie('a', 'b', untyped({ 'max-age': 1 })), TypeError, /got a string of length 7$/);
   });
 
   test('maxAge: not a number', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ maxAge: '60' })), TypeError, /^maxAge: expected a number of seconds, got a string of length 2$/);
+    assertThrows(
+      () => serializeSetCookie('a', 'b', untyped({ maxAge: '60' })),
+      TypeError,
+      /^maxAge: expected a number of seconds, got a string of length 2$/,
+    );
     assertThrows(() => serializeSetCookie('a', 'b', untyped({ maxAge: 60n })), TypeError, /got 60n$/);
     assertThrows(() => serializeSetCookie('a', 'b', untyped({ maxAge: null })), TypeError, /got null$/);
   });
@@ -552,13 +611,29 @@ describe('serializeSetCookie errors', () => {
   });
 
   test('expires: not a Date', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ expires: 'tomorrow' })), TypeError, /^expires: expected a Date, got a string of length 8$/);
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ expires: Date.now() })), TypeError, /^expires: expected a Date, got \d+$/);
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ expires: Object.create(Date.prototype) })), TypeError, /got an object$/);
+    assertThrows(
+      () => serializeSetCookie('a', 'b', untyped({ expires: 'tomorrow' })),
+      TypeError,
+      /^expires: expected a Date, got a string of length 8$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('a', 'b', untyped({ expires: Date.now() })),
+      TypeError,
+      /^expires: expected a Date, got \d+$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('a', 'b', untyped({ expires: Object.create(Date.prototype) })),
+      TypeError,
+      /got an object$/,
+    );
   });
 
   test('expires: invalid Date', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', { expires: new Date('nope') }), RangeError, /^expires: expected a valid Date, got Invalid Date$/);
+    assertThrows(
+      () => serializeSetCookie('a', 'b', { expires: new Date('nope') }),
+      RangeError,
+      /^expires: expected a valid Date, got Invalid Date$/,
+    );
   });
 
   test('expires: year outside 1601–9999', () => {
@@ -586,7 +661,11 @@ describe('serializeSetCookie errors', () => {
     ['example.com; Secure', TypeError, /got a string of length 19$/],
     ['example.com\r\nX: y', TypeError, /got a string of length 17$/],
     ['[::1]', TypeError, /got a string of length 5$/],
-    [`${'a'.repeat(64)}.com`, RangeError, /^domain: expected labels of at most 63 characters, got a string of length 64$/],
+    [
+      `${'a'.repeat(64)}.com`,
+      RangeError,
+      /^domain: expected labels of at most 63 characters, got a string of length 64$/,
+    ],
     [`${'a.'.repeat(126)}ab`, RangeError, /^domain: expected a host name of at most 253 characters, got /],
     ['d'.repeat(MB), RangeError, /got a string of length 1048576$/],
     [42, TypeError, /^domain: expected a string, got 42$/],
@@ -600,7 +679,11 @@ describe('serializeSetCookie errors', () => {
   const badPaths: ReadonlyArray<readonly [unknown, typeof TypeError | typeof RangeError, RegExp]> = [
     ['', TypeError, /^path: expected a string starting with "\/", got ""$/],
     ['app', TypeError, /^path: expected a string starting with "\/", got a string of length 3$/],
-    ['/a;b', TypeError, /^path: expected printable US-ASCII without ";" .*, got a string of length 4 with a character not allowed at index 2$/],
+    [
+      '/a;b',
+      TypeError,
+      /^path: expected printable US-ASCII without ";" .*, got a string of length 4 with a character not allowed at index 2$/,
+    ],
     ['/a\r\nb', TypeError, /length 5 with a character not allowed at index 2$/],
     ['/a\u0000', TypeError, /length 3 with a character not allowed at index 2$/],
     ['/a\tb', TypeError, /length 4 with a character not allowed at index 2$/],
@@ -616,10 +699,26 @@ describe('serializeSetCookie errors', () => {
   }
 
   test('flags: not booleans', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ secure: 'yes' })), TypeError, /^secure: expected a boolean, got a string of length 3$/);
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ httpOnly: 1 })), TypeError, /^httpOnly: expected a boolean, got 1$/);
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ partitioned: 'true' })), TypeError, /^partitioned: expected a boolean, got a string of length 4$/);
-    assertThrows(() => serializeSetCookie('a', 'b', untyped({ secure: null })), TypeError, /^secure: expected a boolean, got null$/);
+    assertThrows(
+      () => serializeSetCookie('a', 'b', untyped({ secure: 'yes' })),
+      TypeError,
+      /^secure: expected a boolean, got a string of length 3$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('a', 'b', untyped({ httpOnly: 1 })),
+      TypeError,
+      /^httpOnly: expected a boolean, got 1$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('a', 'b', untyped({ partitioned: 'true' })),
+      TypeError,
+      /^partitioned: expected a boolean, got a string of length 4$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('a', 'b', untyped({ secure: null })),
+      TypeError,
+      /^secure: expected a boolean, got null$/,
+    );
   });
 
   test('sameSite: not one of the three lower-case strings', () => {
@@ -639,13 +738,29 @@ describe('serializeSetCookie errors', () => {
   });
 
   test('SameSite=None requires Secure (RFC 6265bis)', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', { sameSite: 'none' }), TypeError, /^sameSite "none": expected secure: true .*, got secure: undefined$/);
-    assertThrows(() => serializeSetCookie('a', 'b', { sameSite: 'none', secure: false }), TypeError, /got secure: false$/);
+    assertThrows(
+      () => serializeSetCookie('a', 'b', { sameSite: 'none' }),
+      TypeError,
+      /^sameSite "none": expected secure: true .*, got secure: undefined$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('a', 'b', { sameSite: 'none', secure: false }),
+      TypeError,
+      /got secure: false$/,
+    );
   });
 
   test('Partitioned requires Secure (CHIPS)', () => {
-    assertThrows(() => serializeSetCookie('a', 'b', { partitioned: true }), TypeError, /^partitioned: expected secure: true \(CHIPS\), got secure: undefined$/);
-    assertThrows(() => serializeSetCookie('a', 'b', { partitioned: true, secure: false }), TypeError, /got secure: false$/);
+    assertThrows(
+      () => serializeSetCookie('a', 'b', { partitioned: true }),
+      TypeError,
+      /^partitioned: expected secure: true \(CHIPS\), got secure: undefined$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('a', 'b', { partitioned: true, secure: false }),
+      TypeError,
+      /got secure: false$/,
+    );
   });
 
   test('__Secure- requires Secure, matched case-insensitively', () => {
@@ -653,7 +768,9 @@ describe('serializeSetCookie errors', () => {
       assertThrows(
         () => serializeSetCookie(name, 'b', { httpOnly: true, path: '/' }),
         TypeError,
-        new RegExp(`^cookie name with the __Secure- prefix \\(RFC 6265bis §4\\.1\\.3\\): expected secure: true, got secure: undefined$`),
+        new RegExp(
+          `^cookie name with the __Secure- prefix \\(RFC 6265bis §4\\.1\\.3\\): expected secure: true, got secure: undefined$`,
+        ),
       );
     }
   });
@@ -669,9 +786,21 @@ describe('serializeSetCookie errors', () => {
   });
 
   test('__Host- requires Path=/ exactly', () => {
-    assertThrows(() => serializeSetCookie('__Host-a', 'b', { secure: true }), TypeError, /with the __Host- prefix .*: expected path: "\/", got path: undefined$/);
-    assertThrows(() => serializeSetCookie('__host-a', 'b', { secure: true, path: '/app' }), TypeError, /expected path: "\/", got path: a string of length 4$/);
-    assertThrows(() => serializeSetCookie('__Host-a', 'b', { secure: true, path: '//' }), TypeError, /got path: a string of length 2$/);
+    assertThrows(
+      () => serializeSetCookie('__Host-a', 'b', { secure: true }),
+      TypeError,
+      /with the __Host- prefix .*: expected path: "\/", got path: undefined$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('__host-a', 'b', { secure: true, path: '/app' }),
+      TypeError,
+      /expected path: "\/", got path: a string of length 4$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('__Host-a', 'b', { secure: true, path: '//' }),
+      TypeError,
+      /got path: a string of length 2$/,
+    );
   });
 
   test('__Host- forbids Domain', () => {
@@ -683,8 +812,16 @@ describe('serializeSetCookie errors', () => {
   });
 
   test('__Http- and __Host-Http- require HttpOnly (and Secure)', () => {
-    assertThrows(() => serializeSetCookie('__Http-a', 'b', { secure: true }), TypeError, /with the __Http- prefix .*: expected httpOnly: true, got httpOnly: undefined$/);
-    assertThrows(() => serializeSetCookie('__http-a', 'b', { httpOnly: true }), TypeError, /with the __Http- prefix .*: expected secure: true, got secure: undefined$/);
+    assertThrows(
+      () => serializeSetCookie('__Http-a', 'b', { secure: true }),
+      TypeError,
+      /with the __Http- prefix .*: expected httpOnly: true, got httpOnly: undefined$/,
+    );
+    assertThrows(
+      () => serializeSetCookie('__http-a', 'b', { httpOnly: true }),
+      TypeError,
+      /with the __Http- prefix .*: expected secure: true, got secure: undefined$/,
+    );
     assertThrows(
       () => serializeSetCookie('__Host-Http-a', 'b', { secure: true, path: '/', httpOnly: false }),
       TypeError,
@@ -696,7 +833,12 @@ describe('serializeSetCookie errors', () => {
     for (const [label, input] of BAD_INPUTS) {
       const isString = typeof input === 'string';
       // name
-      if (label === 'lone low surrogate in a pair' || label === 'lone high surrogate' || label === 'empty string' || !isString) {
+      if (
+        label === 'lone low surrogate in a pair' ||
+        label === 'lone high surrogate' ||
+        label === 'empty string' ||
+        !isString
+      ) {
         assertThrows(() => serializeSetCookie(untyped(input), 'v'), TypeError, /^cookie name: /);
       } else if (label === '1 MB string') {
         assertThrows(() => serializeSetCookie(untyped(input), 'v'), RangeError, /^cookie name and value: /);
@@ -712,15 +854,28 @@ describe('serializeSetCookie errors', () => {
         assertThrows(() => serializeSetCookie('a', untyped(input)), TypeError, /^cookie value: /);
       }
       // attributes object
-      if (input === undefined || label === 'empty object' || label === 'null-prototype object' || label === 'Map look-alike') {
+      if (
+        input === undefined ||
+        label === 'empty object' ||
+        label === 'null-prototype object' ||
+        label === 'Map look-alike'
+      ) {
         // A plain object whose keys are all unknown is refused; the empty ones are accepted.
         if (label === 'Map look-alike') {
-          assertThrows(() => serializeSetCookie('a', 'b', untyped(input)), TypeError, /^cookie attributes: expected only the keys/);
+          assertThrows(
+            () => serializeSetCookie('a', 'b', untyped(input)),
+            TypeError,
+            /^cookie attributes: expected only the keys/,
+          );
         } else {
           assert.equal(serializeSetCookie('a', 'b', untyped(input)), 'a=b');
         }
       } else {
-        assertThrows(() => serializeSetCookie('a', 'b', untyped(input)), TypeError, /^cookie attributes: expected a plain object/);
+        assertThrows(
+          () => serializeSetCookie('a', 'b', untyped(input)),
+          TypeError,
+          /^cookie attributes: expected a plain object/,
+        );
       }
     }
   });
@@ -743,7 +898,8 @@ describe('serializeSetCookie errors', () => {
           assert.throws(
             () => serializeSetCookie('a', 'b', attributes),
             (error: unknown) =>
-              (error instanceof TypeError || error instanceof RangeError) && error.message.startsWith(`${key}: expected `),
+              (error instanceof TypeError || error instanceof RangeError) &&
+              error.message.startsWith(`${key}: expected `),
             `${key}: ${label}`,
           );
         }
@@ -770,7 +926,25 @@ const cookieValueArb = fc.string({ unit: fc.constantFrom(...COOKIE_OCTETS), maxL
 const mixedArb = fc.string({
   unit: fc.oneof(
     { weight: 8, arbitrary: fc.constantFrom(...COOKIE_OCTETS) },
-    { weight: 1, arbitrary: fc.constantFrom(';', '=', ' ', '\t', '\r', '\n', '"', ',', '\\', '\u0000', '\u007f', 'é', '\uD800', '😀') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        ';',
+        '=',
+        ' ',
+        '\t',
+        '\r',
+        '\n',
+        '"',
+        ',',
+        '\\',
+        '\u0000',
+        '\u007f',
+        'é',
+        '\uD800',
+        '😀',
+      ),
+    },
   ),
   maxLength: 40,
 });
@@ -794,12 +968,16 @@ describe('properties', () => {
   test('a joined header parses to the first occurrence of each name', () => {
     const nameArb = fc.oneof(tokenArb, fc.constantFrom('a', 'b', 'sid'));
     fc.assert(
-      fc.property(fc.array(fc.tuple(nameArb, cookieValueArb), { maxLength: 20 }), fc.constantFrom('; ', ';', ' ;\t'), (pairs, separator) => {
-        const expected = new Map<string, string>();
-        for (const [name, value] of pairs) if (!expected.has(name)) expected.set(name, value);
-        const header = pairs.map(([name, value]) => `${name}=${value}`).join(separator);
-        assert.deepEqual([...parseCookie(header)], [...expected]);
-      }),
+      fc.property(
+        fc.array(fc.tuple(nameArb, cookieValueArb), { maxLength: 20 }),
+        fc.constantFrom('; ', ';', ' ;\t'),
+        (pairs, separator) => {
+          const expected = new Map<string, string>();
+          for (const [name, value] of pairs) if (!expected.has(name)) expected.set(name, value);
+          const header = pairs.map(([name, value]) => `${name}=${value}`).join(separator);
+          assert.deepEqual([...parseCookie(header)], [...expected]);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -824,13 +1002,19 @@ describe('properties', () => {
   }
 
   test('parseCookie never throws and stays well-formed: fc.string()', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (header) => assertWellFormed(parseCookie(header))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (header) => assertWellFormed(parseCookie(header))),
+      { numRuns: 1000 },
+    );
   });
 
   test("parseCookie never throws and stays well-formed: fc.string({ unit: 'binary' })", () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (header) => assertWellFormed(parseCookie(header))), {
-      numRuns: 1000,
-    });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (header) => assertWellFormed(parseCookie(header))),
+      {
+        numRuns: 1000,
+      },
+    );
   });
 
   test('parseCookie never throws and stays well-formed: strings joined by ";" and "="', () => {
@@ -901,15 +1085,19 @@ describe('properties', () => {
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.oneof(tokenArb, fc.constantFrom('__Host-a', '__Secure-a', '__Http-a')), attributesArb, (name, attributes) => {
-        try {
-          const header = serializeSetCookie(name, 'v', untyped(attributes));
-          assert.ok(header.startsWith(`${name}=v`));
-          assert.ok(!/[\r\n\u0000]/.test(header), 'no CR/LF/NUL anywhere');
-        } catch (error) {
-          assert.ok(error instanceof TypeError || error instanceof RangeError, `unexpected ${String(error)}`);
-        }
-      }),
+      fc.property(
+        fc.oneof(tokenArb, fc.constantFrom('__Host-a', '__Secure-a', '__Http-a')),
+        attributesArb,
+        (name, attributes) => {
+          try {
+            const header = serializeSetCookie(name, 'v', untyped(attributes));
+            assert.ok(header.startsWith(`${name}=v`));
+            assert.ok(!/[\r\n\u0000]/.test(header), 'no CR/LF/NUL anywhere');
+          } catch (error) {
+            assert.ok(error instanceof TypeError || error instanceof RangeError, `unexpected ${String(error)}`);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

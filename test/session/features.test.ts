@@ -7,7 +7,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { commitSession, defineSession, memoryStore, readSession, Session, setFlash, takeFlash, FLASH_PREFIX } from '../../src/index.js';
+import {
+  commitSession,
+  defineSession,
+  memoryStore,
+  readSession,
+  Session,
+  setFlash,
+  takeFlash,
+  FLASH_PREFIX,
+} from '../../src/index.js';
 import { assertError, BAD_INPUTS, clock, deletedNames, Jar, keys, setNames, untyped } from './helpers.js';
 
 /** One request against `jar`: read, act, commit, apply. */
@@ -23,7 +32,13 @@ describe('options.persistent: the cookie lifetime of each session', () => {
   const remember = (session: Session) => session.get('remember') === '1';
 
   test('false gives a browser-session cookie (no Max-Age), true the configured Max-Age; the choice holds on re-issue', async () => {
-    const config = defineSession({ name: 'sid', keys, cookie: { maxAge: 7200 }, rolling: 'always', persistent: remember });
+    const config = defineSession({
+      name: 'sid',
+      keys,
+      cookie: { maxAge: 7200 },
+      rolling: 'always',
+      persistent: remember,
+    });
     const no = new Jar();
     const [signIn] = (await request(no, config, (s) => s.set('remember', '0'))).lines;
     assert.match(signIn!, /^sid=ss1\.[\w-]+; Path=\/; Secure; HttpOnly; SameSite=Lax$/);
@@ -56,13 +71,21 @@ describe('options.persistent: the cookie lifetime of each session', () => {
   test('a non-function is refused at setup, a non-boolean answer at commit, each with a TypeError', async () => {
     for (const [label, bad] of BAD_INPUTS) {
       if (typeof bad === 'function' || bad === undefined) continue;
-      await assertError(() => defineSession({ name: 'sid', keys, persistent: untyped(bad) }), TypeError, 'options.persistent: expected a function (session) => boolean');
+      await assertError(
+        () => defineSession({ name: 'sid', keys, persistent: untyped(bad) }),
+        TypeError,
+        'options.persistent: expected a function (session) => boolean',
+      );
       assert.ok(label);
     }
     const config = defineSession({ name: 'sid', keys, persistent: untyped(() => 'yes') });
     const state = await readSession(undefined, config);
     state.session.set('a', 'b');
-    await assertError(() => commitSession(state, config), TypeError, 'options.persistent: expected a function returning a boolean, got one returning');
+    await assertError(
+      () => commitSession(state, config),
+      TypeError,
+      'options.persistent: expected a function returning a boolean, got one returning',
+    );
   });
 });
 

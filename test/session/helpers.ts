@@ -56,7 +56,11 @@ export class Jar {
 
   /** The Cookie header, with `extra` pairs (unrelated cookies) around the jar's. */
   header(extra: readonly string[] = []): string {
-    return [...extra.slice(0, extra.length >> 1), ...[...this.cookies].map(([n, v]) => `${n}=${v}`), ...extra.slice(extra.length >> 1)].join('; ');
+    return [
+      ...extra.slice(0, extra.length >> 1),
+      ...[...this.cookies].map(([n, v]) => `${n}=${v}`),
+      ...extra.slice(extra.length >> 1),
+    ].join('; ');
   }
 }
 
@@ -89,16 +93,27 @@ export const BAD_INPUTS: ReadonlyArray<readonly [string, unknown]> = [
 ];
 
 /** Assert that `fn` throws (or rejects with) exactly `type`, "expected X, got Y", containing `fragment`. */
-export async function assertError(fn: () => unknown, type: typeof TypeError | typeof RangeError, fragment: RegExp | string): Promise<void> {
+export async function assertError(
+  fn: () => unknown,
+  type: typeof TypeError | typeof RangeError,
+  fragment: RegExp | string,
+): Promise<void> {
   let thrown: unknown;
   try {
     await fn();
   } catch (error) {
     thrown = error;
   }
-  assert.ok(thrown instanceof Error, `expected a ${type.name}, got ${thrown === undefined ? 'no error' : String(thrown)}`);
+  assert.ok(
+    thrown instanceof Error,
+    `expected a ${type.name}, got ${thrown === undefined ? 'no error' : String(thrown)}`,
+  );
   assert.equal(thrown.constructor, type, `expected ${type.name}, got ${thrown.constructor.name}: ${thrown.message}`);
-  if (typeof fragment === 'string') assert.ok(thrown.message.includes(fragment), `message ${JSON.stringify(thrown.message)} lacks ${JSON.stringify(fragment)}`);
+  if (typeof fragment === 'string')
+    assert.ok(
+      thrown.message.includes(fragment),
+      `message ${JSON.stringify(thrown.message)} lacks ${JSON.stringify(fragment)}`,
+    );
   else assert.match(thrown.message, fragment);
   assert.match(thrown.message, /expected .*got/, `message should read "expected X, got Y": ${thrown.message}`);
   assert.ok(thrown.message.length < 400, `message too long (${thrown.message.length})`);

@@ -4,9 +4,23 @@ import * as node from '../../src/index.js';
 import * as web from '../../src/web.js';
 import { storeConformance } from '../../src/testing.js';
 import type { MemoryStore, SessionInvalidReason } from '../../src/index.js';
-import { assertError, BAD_INPUTS, clock, deletedNames, Jar, keys, otherKeys, setNames, T0, untyped } from './helpers.js';
+import {
+  assertError,
+  BAD_INPUTS,
+  clock,
+  deletedNames,
+  Jar,
+  keys,
+  otherKeys,
+  setNames,
+  T0,
+  untyped,
+} from './helpers.js';
 
-for (const [build, api] of [['node', node], ['web', web]] as const) {
+for (const [build, api] of [
+  ['node', node],
+  ['web', web],
+] as const) {
   describe(`memoryStore (${build} build)`, () => {
     for (const check of storeConformance(() => api.memoryStore({ keys }))) {
       test(`conformance: ${check.name}`, () => check.run());
@@ -17,7 +31,15 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       const store: MemoryStore = api.memoryStore({ keys, maxEntries });
       const time = clock();
       const reasons: SessionInvalidReason[] = [];
-      const config = api.defineSession({ name: 'sid', store, ttl, clockSkew: 0, rolling: false, now: time.now, onInvalid: (r) => void reasons.push(r) });
+      const config = api.defineSession({
+        name: 'sid',
+        store,
+        ttl,
+        clockSkew: 0,
+        rolling: false,
+        now: time.now,
+        onInvalid: (r) => void reasons.push(r),
+      });
       const login = async (user: string) => {
         const state = await api.readSession(undefined, config);
         state.session.set('user', user);
@@ -36,7 +58,9 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       const id = token.data.get('id')!;
       assert.deepEqual([...token.data.keys()], ['id']);
       assert.match(id, /^[A-Za-z0-9_-]{43}$/); // 32 bytes of base64url
-      assert.ok(!value.includes('alice') && !Buffer.from(value.slice(4), 'base64url').toString('latin1').includes('alice'));
+      assert.ok(
+        !value.includes('alice') && !Buffer.from(value.slice(4), 'base64url').toString('latin1').includes('alice'),
+      );
       // Data far beyond a cookie's size stays server-side: the cookie does not grow.
       const state = await api.readSession(jar.header(), config);
       state.session.set('blob', 'x'.repeat(50_000));
@@ -62,7 +86,13 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
 
     test('an authentic token that is not an id token is malformed; an authentic unknown id is not-found', async () => {
       const { reasons, config } = setup();
-      const extra = await api.sign(new Map([['id', 'x'], ['role', 'admin']]), { keys, context: 'sid', now: T0 });
+      const extra = await api.sign(
+        new Map([
+          ['id', 'x'],
+          ['role', 'admin'],
+        ]),
+        { keys, context: 'sid', now: T0 },
+      );
       const unknown = await api.sign(new Map([['id', 'B'.repeat(43)]]), { keys, context: 'sid', now: T0 });
       await api.readSession(`sid=${extra}`, config);
       await api.readSession(`sid=${unknown}`, config);
@@ -111,12 +141,26 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
     test('an entry that outlived its ttl is expired even under a fresh id token', async () => {
       // The id token and the entry normally expire together; a token re-signed elsewhere must not revive old data.
       const store = api.memoryStore({ keys });
-      const context = { name: 'sid', ttl: 60, now: T0, clockSkew: 0, issuedAfter: undefined, id: undefined, replaces: undefined, issuedAt: null };
+      const context = {
+        name: 'sid',
+        ttl: 60,
+        now: T0,
+        clockSkew: 0,
+        issuedAfter: undefined,
+        id: undefined,
+        replaces: undefined,
+        issuedAt: null,
+      };
       const value = (await store.save(new Map([['a', 'b']]), context))!;
       const loaded = await store.load(value, context);
       assert.ok(loaded.ok && loaded.id !== undefined);
       const later = { ...context, now: T0 + 120_000 };
-      const resigned = await api.sign(new Map([['id', loaded.id!]]), { keys, ttl: 600, context: 'sid', now: later.now });
+      const resigned = await api.sign(new Map([['id', loaded.id!]]), {
+        keys,
+        ttl: 600,
+        context: 'sid',
+        now: later.now,
+      });
       assert.deepEqual(await store.load(resigned, later), { ok: false, reason: 'expired' });
       assert.equal(store.size, 0);
     });
@@ -168,7 +212,7 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       assert.equal(await user(jar), 'a');
     });
 
-    test('indexBy + destroyAll ends exactly one user\'s sessions, and the index forgets ended sessions', async () => {
+    test("indexBy + destroyAll ends exactly one user's sessions, and the index forgets ended sessions", async () => {
       const store = api.memoryStore({ keys, indexBy: 'userId' });
       const time = clock();
       const config = api.defineSession({ name: 'sid', store, ttl: 60, rolling: false, clockSkew: 0, now: time.now });
@@ -201,8 +245,16 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       assert.equal(await store.destroyAll('bob'), 0);
       assert.equal(await store.destroyAll('carol'), 1);
       assert.equal(store.size, 1);
-      await assertError(() => api.memoryStore({ keys }).destroyAll('x'), TypeError, 'memoryStore.destroyAll: expected a store made with the indexBy option');
-      await assertError(() => store.destroyAll(untyped(42)), TypeError, 'memoryStore.destroyAll: expected the "userId" value (a string), got number 42');
+      await assertError(
+        () => api.memoryStore({ keys }).destroyAll('x'),
+        TypeError,
+        'memoryStore.destroyAll: expected a store made with the indexBy option',
+      );
+      await assertError(
+        () => store.destroyAll(untyped(42)),
+        TypeError,
+        'memoryStore.destroyAll: expected the "userId" value (a string), got number 42',
+      );
     });
 
     test('maxEntryBytes refuses an oversized session with a RangeError; maxBytes evicts the oldest', async () => {
@@ -215,23 +267,48 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       };
       const big = await api.readSession(undefined, config);
       big.session.set('blob', 'x'.repeat(50 * 1024 * 1024));
-      await assertError(() => api.commitSession(big, config), RangeError, 'memoryStore: expected a session of at most maxEntryBytes (1000 bytes), got 104857608 bytes');
+      await assertError(
+        () => api.commitSession(big, config),
+        RangeError,
+        'memoryStore: expected a session of at most maxEntryBytes (1000 bytes), got 104857608 bytes',
+      );
       assert.equal(store.size, 0);
       // 2 bytes per code unit: 'v' + 399 characters is 800 bytes; three fit in 3000, the fourth evicts the first.
       const jars = [await save('a'.repeat(399)), await save('b'.repeat(399)), await save('c'.repeat(399))];
       assert.deepEqual([store.size, store.bytes], [3, 2400]);
       jars.push(await save('d'.repeat(399)));
       assert.deepEqual([store.size, store.bytes], [3, 2400]);
-      const values = await Promise.all(jars.map(async (jar) => (await api.readSession(jar.header(), config)).session.get('v')?.[0]));
+      const values = await Promise.all(
+        jars.map(async (jar) => (await api.readSession(jar.header(), config)).session.get('v')?.[0]),
+      );
       assert.deepEqual(values, [undefined, 'b', 'c', 'd']);
-      await assertError(() => api.memoryStore({ keys, maxEntryBytes: 10, maxBytes: 5 }), RangeError, 'memoryStore options.maxEntryBytes: expected at most maxBytes (5), got 10');
-      await assertError(() => api.memoryStore(untyped({ keys, maxBytes: 0 })), RangeError, 'memoryStore options.maxBytes: expected a whole number from 1');
-      await assertError(() => api.memoryStore(untyped({ keys, indexBy: 5 })), TypeError, 'memoryStore options.indexBy: expected a session key');
+      await assertError(
+        () => api.memoryStore({ keys, maxEntryBytes: 10, maxBytes: 5 }),
+        RangeError,
+        'memoryStore options.maxEntryBytes: expected at most maxBytes (5), got 10',
+      );
+      await assertError(
+        () => api.memoryStore(untyped({ keys, maxBytes: 0 })),
+        RangeError,
+        'memoryStore options.maxBytes: expected a whole number from 1',
+      );
+      await assertError(
+        () => api.memoryStore(untyped({ keys, indexBy: 5 })),
+        TypeError,
+        'memoryStore options.indexBy: expected a session key',
+      );
     });
 
     test('anonymous traffic that writes sessions evicts signed-in users; a session written only after login does not', async () => {
       const store = api.memoryStore({ keys, maxEntries: 100 });
-      const config = api.defineSession({ name: 'sid', store, ttl: 600, rolling: false, clockSkew: 0, now: clock().now });
+      const config = api.defineSession({
+        name: 'sid',
+        store,
+        ttl: 600,
+        rolling: false,
+        clockSkew: 0,
+        now: clock().now,
+      });
       const login = async () => {
         const state = await api.readSession(undefined, config);
         state.session.set('userId', 'alice');
@@ -251,16 +328,40 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
 
     test('validates its options at once', async () => {
       for (const [, bad] of BAD_INPUTS) {
-        if (typeof bad === 'object' && bad !== null && !Array.isArray(bad) && !(bad instanceof Map) && !(bad instanceof String)) continue;
-        await assertError(() => api.memoryStore(untyped(bad)), TypeError, /^(memoryStore options|options\.keys): expected/);
+        if (
+          typeof bad === 'object' &&
+          bad !== null &&
+          !Array.isArray(bad) &&
+          !(bad instanceof Map) &&
+          !(bad instanceof String)
+        )
+          continue;
+        await assertError(
+          () => api.memoryStore(untyped(bad)),
+          TypeError,
+          /^(memoryStore options|options\.keys): expected/,
+        );
         // undefined is the default and 42 a fine limit; everything else in the catalogue is not a whole number from 1.
-        if (bad !== undefined && bad !== 42) await assertError(() => api.memoryStore(untyped({ keys, maxEntries: bad })), RangeError, 'memoryStore options.maxEntries');
+        if (bad !== undefined && bad !== 42)
+          await assertError(
+            () => api.memoryStore(untyped({ keys, maxEntries: bad })),
+            RangeError,
+            'memoryStore options.maxEntries',
+          );
       }
       await assertError(() => api.memoryStore(untyped(null)), TypeError, 'memoryStore options: expected an object');
       await assertError(() => api.memoryStore(untyped({})), TypeError, 'options.keys: expected a keyring');
-      await assertError(() => api.memoryStore(untyped({ keys, maxEntries: 0 })), RangeError, 'memoryStore options.maxEntries: expected a whole number from 1, got number 0');
+      await assertError(
+        () => api.memoryStore(untyped({ keys, maxEntries: 0 })),
+        RangeError,
+        'memoryStore options.maxEntries: expected a whole number from 1, got number 0',
+      );
       await assertError(() => api.memoryStore(untyped({ keys, maxEntries: 1.5 })), RangeError, 'maxEntries');
-      await assertError(() => api.memoryStore(untyped({ keys, maxSize: 5 })), TypeError, 'expected only the keys keys, maxEntries, maxBytes, maxEntryBytes, indexBy');
+      await assertError(
+        () => api.memoryStore(untyped({ keys, maxSize: 5 })),
+        TypeError,
+        'expected only the keys keys, maxEntries, maxBytes, maxEntryBytes, indexBy',
+      );
     });
   });
 }

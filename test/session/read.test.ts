@@ -21,11 +21,19 @@ const NAME = 'kocha_session';
 function recorded(extra: Record<string, unknown> = {}) {
   const reasons: SessionInvalidReason[] = [];
   const time = clock();
-  const config = defineSession({ name: NAME, keys, clockSkew: 0, now: time.now, onInvalid: (reason) => void reasons.push(reason), ...extra });
+  const config = defineSession({
+    name: NAME,
+    keys,
+    clockSkew: 0,
+    now: time.now,
+    onInvalid: (reason) => void reasons.push(reason),
+    ...extra,
+  });
   return { config, reasons, time };
 }
 
-const sealAt = (data: Map<string, string>, now: number, ttl: number, ring = keys, context = NAME) => seal(data, { keys: ring, ttl, context, now });
+const sealAt = (data: Map<string, string>, now: number, ttl: number, ring = keys, context = NAME) =>
+  seal(data, { keys: ring, ttl, context, now });
 
 describe('readSession (Kocha TestSessionMiddlewareBefore, ported)', () => {
   test('no cookie: a new, empty session and no onInvalid', async () => {
@@ -67,7 +75,7 @@ describe('readSession (Kocha TestSessionMiddlewareBefore, ported)', () => {
     assert.deepEqual(reasons, ['expired']);
   });
 
-  test('valid data is loaded, with the expiry equal to now still valid (Kocha\'s boundary)', async () => {
+  test("valid data is loaded, with the expiry equal to now still valid (Kocha's boundary)", async () => {
     const { config, reasons } = recorded();
     const token = await sealAt(new Map([['brown fox', 'lazy dog']]), T0 - 1000, 1);
     const { session } = await readSession(`a=1; ${NAME}=${token}; b=2`, config);
@@ -89,10 +97,13 @@ describe('readSession: onInvalid reasons', () => {
     ['unknown-key', async () => sealAt(data, T0, 60, createKeyring([{ id: 'retired', secret: generateKey() }]))],
     ['invalid', async () => sealAt(data, T0, 60, otherKeys)],
     ['invalid', async () => sealAt(data, T0, 60, keys, 'another_cookie')],
-    ['invalid', async () => {
-      const token = await sealAt(data, T0, 60);
-      return token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
-    }],
+    [
+      'invalid',
+      async () => {
+        const token = await sealAt(data, T0, 60);
+        return token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
+      },
+    ],
     ['expired', async () => sealAt(data, T0 - 61_000, 60)],
   ];
   for (const [reason, make] of cases) {
@@ -105,7 +116,7 @@ describe('readSession: onInvalid reasons', () => {
     });
   }
 
-  test("revoked: issuedAfter as a number and as a function read on every request", async () => {
+  test('revoked: issuedAfter as a number and as a function read on every request', async () => {
     const token = await sealAt(data, T0 - 10_000, 60);
     let cutoff: number | undefined = T0 - 5000;
     const { config, reasons } = recorded({ issuedAfter: () => cutoff });
@@ -166,7 +177,9 @@ describe('readSession: never throws for client input', () => {
       fc.constantFrom('2.', '3.ss1.AAAA', '9.x', '1.x', '2.ss1.', 'ss1.', 'ss1.AQEB', '""', '"ss1."'),
       fc.stringMatching(/^[2-5]\.ss1\.[A-Za-z0-9_-]{0,200}$/),
     );
-    const structured = fc.array(fc.tuple(names, values), { maxLength: 8 }).map((pairs) => pairs.map(([n, v]) => `${n}=${v}`).join('; '));
+    const structured = fc
+      .array(fc.tuple(names, values), { maxLength: 8 })
+      .map((pairs) => pairs.map(([n, v]) => `${n}=${v}`).join('; '));
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), structured), async (header) => {
         reasons.length = 0;
@@ -174,7 +187,8 @@ describe('readSession: never throws for client input', () => {
         assert.equal(session.size, 0);
         assert.equal(session.isNew, true);
         assert.ok(reasons.length <= 1);
-        for (const reason of reasons) assert.ok(['malformed', 'unsupported-version', 'invalid', 'unknown-key'].includes(reason), reason);
+        for (const reason of reasons)
+          assert.ok(['malformed', 'unsupported-version', 'invalid', 'unknown-key'].includes(reason), reason);
       }),
       { numRuns: 500 },
     );
@@ -194,7 +208,7 @@ describe('readSession: never throws for client input', () => {
 });
 
 describe('readSession: failures of the application, not of the client, propagate', () => {
-  test("a store whose load rejects (the database is down) rejects readSession with that error", async () => {
+  test('a store whose load rejects (the database is down) rejects readSession with that error', async () => {
     const down = new Error('ECONNREFUSED');
     const store: SessionStore = { save: () => 'x', load: async () => Promise.reject(down) };
     const config = defineSession({ name: NAME, store });
@@ -218,18 +232,33 @@ describe('readSession: failures of the application, not of the client, propagate
     ];
     for (const [result, message] of bad) {
       const config = defineSession({ name: NAME, store: { save: () => 'x', load: () => untyped(result) } });
-      await assert.rejects(readSession(`${NAME}=abc`, config), (error: Error) => error instanceof TypeError && message.test(error.message));
+      await assert.rejects(
+        readSession(`${NAME}=abc`, config),
+        (error: Error) => error instanceof TypeError && message.test(error.message),
+      );
     }
   });
 
   test('onInvalid that throws propagates (it is application code)', async () => {
-    const config = defineSession({ name: NAME, keys, onInvalid: () => { throw new Error('logger broke'); } });
+    const config = defineSession({
+      name: NAME,
+      keys,
+      onInvalid: () => {
+        throw new Error('logger broke');
+      },
+    });
     await assert.rejects(readSession(`${NAME}=garbage`, config), /logger broke/);
   });
 
   test('a clock or issuedAfter function returning garbage is a TypeError', async () => {
-    await assert.rejects(readSession(`${NAME}=x`, defineSession({ name: NAME, keys, now: () => untyped('now') })), /options\.now: expected a function returning ms since the epoch, got one returning a string of length 3/);
-    await assert.rejects(readSession(`${NAME}=x`, defineSession({ name: NAME, keys, issuedAfter: () => untyped('x') })), /options\.issuedAfter: expected a function returning ms/);
+    await assert.rejects(
+      readSession(`${NAME}=x`, defineSession({ name: NAME, keys, now: () => untyped('now') })),
+      /options\.now: expected a function returning ms since the epoch, got one returning a string of length 3/,
+    );
+    await assert.rejects(
+      readSession(`${NAME}=x`, defineSession({ name: NAME, keys, issuedAfter: () => untyped('x') })),
+      /options\.issuedAfter: expected a function returning ms/,
+    );
   });
 });
 
@@ -240,7 +269,13 @@ test('clock steps: a session from a server whose clock runs ahead survives up to
   const header = new Jar().apply(await commitSession(state, sealer)).header();
   const readAt = async (offsetMs: number, clockSkew?: number) => {
     const reasons: string[] = [];
-    const reader = defineSession({ name: 'sid', keys, now: () => T0 + offsetMs, onInvalid: (r) => void reasons.push(r), ...(clockSkew === undefined ? {} : { clockSkew }) });
+    const reader = defineSession({
+      name: 'sid',
+      keys,
+      now: () => T0 + offsetMs,
+      onInvalid: (r) => void reasons.push(r),
+      ...(clockSkew === undefined ? {} : { clockSkew }),
+    });
     const read = await readSession(header, reader);
     return read.session.get('user') ?? reasons.join();
   };

@@ -13,7 +13,13 @@ describe('Session is a Map<string, string>', () => {
     assert.equal(session.get('a'), '3');
     assert.equal(session.has('b'), true);
     assert.equal(session.size, 2);
-    assert.deepEqual([...session], [['a', '3'], ['b', '2']]);
+    assert.deepEqual(
+      [...session],
+      [
+        ['a', '3'],
+        ['b', '2'],
+      ],
+    );
     assert.equal(session.delete('b'), true);
     assert.equal(session.delete('b'), false);
     session.clear();
@@ -39,8 +45,16 @@ describe('Session is a Map<string, string>', () => {
     const session = new Session();
     for (const [label, bad] of BAD_INPUTS) {
       if (typeof bad === 'string' && bad !== LONE_SURROGATE) continue; // ordinary strings are valid
-      await assertError(() => session.set(untyped(bad), 'v'), TypeError, /session\.set: expected a (string|well-formed string) key/);
-      await assertError(() => session.set('k', untyped(bad)), TypeError, /session\.set: expected a (string|well-formed string) value/);
+      await assertError(
+        () => session.set(untyped(bad), 'v'),
+        TypeError,
+        /session\.set: expected a (string|well-formed string) key/,
+      );
+      await assertError(
+        () => session.set('k', untyped(bad)),
+        TypeError,
+        /session\.set: expected a (string|well-formed string) value/,
+      );
       assert.equal(session.size, 0, label);
     }
     await assertError(() => new Session([['k', untyped(1)]]), TypeError, 'serialize other values, e.g. JSON.stringify');
@@ -55,7 +69,10 @@ describe('Session is a Map<string, string>', () => {
 });
 
 describe('Session tracks changes: an unchanged session commits nothing', () => {
-  const entries = fc.uniqueArray(fc.tuple(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 24 })), { selector: ([k]) => k, minLength: 1, maxLength: 10 });
+  const entries = fc.uniqueArray(
+    fc.tuple(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 24 })),
+    { selector: ([k]) => k, minLength: 1, maxLength: 10 },
+  );
 
   // The cookie store decodes straight into the session; any other store's data is copied in. Both
   // must compare against the entries as loaded.
@@ -113,20 +130,25 @@ describe('Session tracks changes: an unchanged session commits nothing', () => {
     const time = clock();
     const config = defineSession({ name: 'sid', keys, rolling: false, now: time.now });
     await fc.assert(
-      fc.asyncProperty(entries, fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), async (data, key, value) => {
-        const state = await readSession(undefined, config);
-        for (const [k, v] of data) state.session.set(k, v);
-        const jar = new Jar().apply(await commitSession(state, config));
-        const loaded = await readSession(jar.header(), config);
-        const before = loaded.session.get(key);
-        fc.pre(before !== value);
-        loaded.session.set(key, value);
-        const lines = await commitSession(loaded, config);
-        assert.equal(lines.length, 1);
-        const reread = await readSession(jar.apply(lines).header(), config);
-        assert.equal(reread.session.get(key), value);
-        assert.equal(reread.session.size, data.length + (before === undefined ? 1 : 0));
-      }),
+      fc.asyncProperty(
+        entries,
+        fc.string({ maxLength: 12 }),
+        fc.string({ maxLength: 12 }),
+        async (data, key, value) => {
+          const state = await readSession(undefined, config);
+          for (const [k, v] of data) state.session.set(k, v);
+          const jar = new Jar().apply(await commitSession(state, config));
+          const loaded = await readSession(jar.header(), config);
+          const before = loaded.session.get(key);
+          fc.pre(before !== value);
+          loaded.session.set(key, value);
+          const lines = await commitSession(loaded, config);
+          assert.equal(lines.length, 1);
+          const reread = await readSession(jar.apply(lines).header(), config);
+          assert.equal(reread.session.get(key), value);
+          assert.equal(reread.session.size, data.length + (before === undefined ? 1 : 0));
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -12,16 +12,21 @@ function hangingStore(hang: { load?: boolean; save?: boolean; destroy?: boolean 
     inner,
     store: {
       load: (value: string, context: api.StoreContext) => (hang.load === true ? never : inner.load(value, context)),
-      save: (data: ReadonlyMap<string, string>, context: api.SaveContext) => (hang.save === true ? never : inner.save(data, context)),
+      save: (data: ReadonlyMap<string, string>, context: api.SaveContext) =>
+        hang.save === true ? never : inner.save(data, context),
       destroy: (id: string, context: api.StoreContext) => (hang.destroy === true ? never : inner.destroy(id, context)),
     } satisfies api.SessionStore,
   };
 }
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('storeTimeout: bounded waits for store calls', () => {
-  test('the default is 5000 ms, documented as StoreTimeoutError\'s message says', () => {
+  test("the default is 5000 ms, documented as StoreTimeoutError's message says", () => {
     assert.equal(DEFAULT_STORE_TIMEOUT, 5000);
     assert.equal(api.defineSession({ name: 'sid', keys }).storeTimeout, 5000);
   });
@@ -68,11 +73,25 @@ describe('storeTimeout: bounded waits for store calls', () => {
   test('validates storeTimeout at start-up', async () => {
     for (const [, bad] of BAD_INPUTS) {
       // undefined and null (like every option here) give the default; whole numbers in range and Infinity are fine timeouts.
-      if (bad === undefined || bad === null || bad === Infinity || (typeof bad === 'number' && Number.isInteger(bad) && bad >= 1 && bad < 2 ** 31)) continue;
-      await assertError(() => api.defineSession(untyped({ name: 'sid', keys, storeTimeout: bad })), RangeError, 'options.storeTimeout: expected a whole number of ms from 1 to 2147483647 or Infinity');
+      if (
+        bad === undefined ||
+        bad === null ||
+        bad === Infinity ||
+        (typeof bad === 'number' && Number.isInteger(bad) && bad >= 1 && bad < 2 ** 31)
+      )
+        continue;
+      await assertError(
+        () => api.defineSession(untyped({ name: 'sid', keys, storeTimeout: bad })),
+        RangeError,
+        'options.storeTimeout: expected a whole number of ms from 1 to 2147483647 or Infinity',
+      );
     }
     for (const bad of [0, -1, 1.5, 2 ** 31, NaN]) {
-      await assertError(() => api.defineSession({ name: 'sid', keys, storeTimeout: bad }), RangeError, 'options.storeTimeout');
+      await assertError(
+        () => api.defineSession({ name: 'sid', keys, storeTimeout: bad }),
+        RangeError,
+        'options.storeTimeout',
+      );
     }
   });
 });
@@ -81,9 +100,18 @@ describe('revocableStore', () => {
   function setup(rolling: boolean | 'always' = false) {
     let now = Date.UTC(2025, 0, 1, 0, 0, 0, 250);
     const cutoffs = new Map<string, number>();
-    const store = api.revocableStore(api.memoryStore({ keys }), { cutoff: (data) => cutoffs.get(data.get('userId') ?? '') });
+    const store = api.revocableStore(api.memoryStore({ keys }), {
+      cutoff: (data) => cutoffs.get(data.get('userId') ?? ''),
+    });
     const reasons: string[] = [];
-    const config = api.defineSession({ name: 'sid', store, rolling, clockSkew: 0, now: () => now, onInvalid: (r) => void reasons.push(r) });
+    const config = api.defineSession({
+      name: 'sid',
+      store,
+      rolling,
+      clockSkew: 0,
+      now: () => now,
+      onInvalid: (r) => void reasons.push(r),
+    });
     const login = async (userId: string) => {
       const state = await api.readSession(undefined, config);
       state.session.set('userId', userId);
@@ -93,7 +121,7 @@ describe('revocableStore', () => {
     return { cutoffs, config, login, userOf, reasons, advance: (ms: number) => (now += ms), now: () => now };
   }
 
-  test('a session issued in or before its owner\'s cut-off second is revoked; others are not', async () => {
+  test("a session issued in or before its owner's cut-off second is revoked; others are not", async () => {
     const { cutoffs, login, userOf, reasons, advance, now } = setup();
     const alice = await login('alice');
     const bob = await login('bob');
@@ -104,14 +132,18 @@ describe('revocableStore', () => {
     assert.equal(await userOf(bob), 'bob');
   });
 
-  test('a login in the cut-off\'s second is issued after it (it waits), so it is not revoked at once', async () => {
+  test("a login in the cut-off's second is issued after it (it waits), so it is not revoked at once", async () => {
     const { cutoffs, login, userOf, advance, now } = setup();
     cutoffs.set('alice', now());
     const jar = await login('alice'); // waits out the rest of the second (750 ms)
     advance(1000);
     assert.equal(await userOf(jar), 'alice');
     cutoffs.set('carol', now() + 5000);
-    await assertError(() => login('carol'), RangeError, 'revocableStore: expected a cut-off in the past, got one 5750 ms ahead of the clock');
+    await assertError(
+      () => login('carol'),
+      RangeError,
+      'revocableStore: expected a cut-off in the past, got one 5750 ms ahead of the clock',
+    );
   });
 
   for (const rolling of [false, 'always'] as const) {
@@ -129,15 +161,27 @@ describe('revocableStore', () => {
   }
 
   test('a store without issue times cannot be judged: TypeError', async () => {
-    const store = api.revocableStore({ save: () => 'x', load: () => ({ ok: true, data: new Map([['userId', 'a']]) }) }, { cutoff: () => undefined });
+    const store = api.revocableStore(
+      { save: () => 'x', load: () => ({ ok: true, data: new Map([['userId', 'a']]) }) },
+      { cutoff: () => undefined },
+    );
     const config = api.defineSession({ name: 'sid', store });
-    await assertError(() => api.readSession('sid=x', config), TypeError, 'revocableStore: expected the store\'s load to return issuedAt, got undefined');
+    await assertError(
+      () => api.readSession('sid=x', config),
+      TypeError,
+      "revocableStore: expected the store's load to return issuedAt, got undefined",
+    );
   });
 
   test('passes destroy and validate through', async () => {
     const calls: string[] = [];
     const store = api.revocableStore(
-      { save: () => 'x', load: () => ({ ok: false, reason: 'invalid' }), destroy: (id) => void calls.push(`destroy ${id}`), validate: (setup) => void calls.push(`validate ${setup.ttl}`) },
+      {
+        save: () => 'x',
+        load: () => ({ ok: false, reason: 'invalid' }),
+        destroy: (id) => void calls.push(`destroy ${id}`),
+        validate: (setup) => void calls.push(`validate ${setup.ttl}`),
+      },
       { cutoff: () => undefined },
     );
     api.defineSession({ name: 'sid', store, ttl: 60 });

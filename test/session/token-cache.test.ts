@@ -19,7 +19,9 @@ function contextAt(now: number, extra: Partial<StoreContext> = {}): StoreContext
 }
 
 /** A token opened by the core, as the cookie store admits it. */
-async function opened(options: { ttl?: number; now?: number; context?: string; ring?: typeof keys } = {}): Promise<{ token: string; result: StoreLoadSuccess }> {
+async function opened(
+  options: { ttl?: number; now?: number; context?: string; ring?: typeof keys } = {},
+): Promise<{ token: string; result: StoreLoadSuccess }> {
   const { ttl = 60, now = T0, context = NAME, ring = keys } = options;
   const token = await seal(DATA, { keys: ring, ttl, context, now });
   const result = await unseal(token, { keys: ring, context, now, clockSkew: 0 });
@@ -34,7 +36,13 @@ function flip(token: string, at: number): string {
 }
 
 /** Offers a token twice: the cache keeps a token from its second offer on. */
-function admitNow(cache: TokenCache, token: string, context: StoreContext, ring: typeof keys, result: StoreLoadSuccess): void {
+function admitNow(
+  cache: TokenCache,
+  token: string,
+  context: StoreContext,
+  ring: typeof keys,
+  result: StoreLoadSuccess,
+): void {
   cache.admit(token, context, ring, result);
   cache.admit(token, context, ring, result);
 }
@@ -56,7 +64,8 @@ describe('TokenCache', () => {
     // Distinct tag characters per token, as real tokens have: 2000 of them, each offered once. (A
     // fingerprint collision would admit one early, which is harmless; with these fixed inputs, few.)
     const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-    const tag = (i: number) => Array.from({ length: 20 }, (_, d) => digits[(i * (d + 7) + (i >> ((d % 4) * 3))) & 63]).join('') + 'AA';
+    const tag = (i: number) =>
+      Array.from({ length: 20 }, (_, d) => digits[(i * (d + 7) + (i >> ((d % 4) * 3))) & 63]).join('') + 'AA';
     for (let i = 0; i < 2000; i++) cache.admit(`ss1.${'A'.repeat(120)}${tag(i)}`, contextAt(T0), keys, result);
     assert.ok(cache.size <= 20, `${cache.size} entries`);
   });
@@ -153,10 +162,17 @@ describe('TokenCache', () => {
           const into = new Map<string, string>();
           const hit = cache.get(token, contextAt(now, { clockSkew, issuedAfter }), keys, into);
           const core = await unseal(token, { keys, context: NAME, now, clockSkew, issuedAfter });
-          assert.equal(hit !== undefined, core.ok, `offset ${offset}, skew ${clockSkew}, cutoff ${cutoff}: ${core.ok ? 'ok' : core.reason}`);
+          assert.equal(
+            hit !== undefined,
+            core.ok,
+            `offset ${offset}, skew ${clockSkew}, cutoff ${cutoff}: ${core.ok ? 'ok' : core.reason}`,
+          );
           if (hit !== undefined && core.ok) {
             assert.deepEqual([...into], [...core.data]);
-            assert.deepEqual([hit.keyId, hit.issuedAt, hit.expiresAt, hit.rotated], [core.keyId, core.issuedAt, core.expiresAt, core.rotated]);
+            assert.deepEqual(
+              [hit.keyId, hit.issuedAt, hit.expiresAt, hit.rotated],
+              [core.keyId, core.issuedAt, core.expiresAt, core.rotated],
+            );
           }
         },
       ),
@@ -167,7 +183,8 @@ describe('TokenCache', () => {
   test('memory is bounded in entries and in characters, the oldest going first', async () => {
     const { result } = await opened();
     // Distinct tokens of realistic length; admit only looks at the token string and the result.
-    const tokenFor = (i: number, length = 100) => `ss1.${String(i).padStart(length - 4 - 22, '0')}${String(i).padStart(22, 'x')}`;
+    const tokenFor = (i: number, length = 100) =>
+      `ss1.${String(i).padStart(length - 4 - 22, '0')}${String(i).padStart(22, 'x')}`;
     const byEntries = new TokenCache(8, 1 << 20);
     for (let i = 0; i < 20; i++) admitNow(byEntries, tokenFor(i), contextAt(T0), keys, result);
     assert.equal(byEntries.size, 8);
@@ -192,7 +209,10 @@ describe('TokenCache', () => {
   });
 });
 
-for (const [build, api] of [['node', node], ['web', web]] as const) {
+for (const [build, api] of [
+  ['node', node],
+  ['web', web],
+] as const) {
   describe(`the cookie store's cache through readSession (${build} build)`, () => {
     for (const signed of [false, true]) {
       const kind = signed ? 'signed' : 'sealed';
@@ -201,9 +221,16 @@ for (const [build, api] of [['node', node], ['web', web]] as const) {
       test(`${kind}: a forged token is never admitted, even next to the valid one it was made from`, async () => {
         const reasons: string[] = [];
         const store = api.cookieStore({ keys, signed });
-        const config = api.defineSession({ name: NAME, store, clockSkew: 0, now: () => T0, onInvalid: (reason) => void reasons.push(reason) });
+        const config = api.defineSession({
+          name: NAME,
+          store,
+          clockSkew: 0,
+          now: () => T0,
+          onInvalid: (reason) => void reasons.push(reason),
+        });
         const token = await make(DATA, { keys, ttl: 60, context: NAME, now: T0 });
-        for (let i = 0; i < 3; i++) assert.equal((await api.readSession(`${NAME}=${token}`, config)).session.get('userId'), '12345');
+        for (let i = 0; i < 3; i++)
+          assert.equal((await api.readSession(`${NAME}=${token}`, config)).session.get('userId'), '12345');
         // Same last characters (the cache's lookup key), a change earlier on: rejected every time.
         for (const at of [5, token.length >> 1, token.length - 23]) {
           for (let i = 0; i < 2; i++) {

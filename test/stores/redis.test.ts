@@ -34,9 +34,14 @@ const prefix = () => `t${++stores}:`;
 /** A raw command through ioredis, for looking at what the store wrote. */
 const raw = (...args: string[]) => ioredis.call(args[0]!, ...args.slice(1));
 
-for (const [family, client] of [['node-redis', () => nodeRedis], ['ioredis', () => ioredis]] as const) {
+for (const [family, client] of [
+  ['node-redis', () => nodeRedis],
+  ['ioredis', () => ioredis],
+] as const) {
   describe(`redisStore (${family})`, () => {
-    for (const check of api.storeConformance(() => redisStore({ client: client(), keys, prefix: prefix(), indexBy: 'userId' }))) {
+    for (const check of api.storeConformance(() =>
+      redisStore({ client: client(), keys, prefix: prefix(), indexBy: 'userId' }),
+    )) {
       test(`conformance: ${check.name}`, () => check.run());
     }
     for (const check of api.storeConformance(() => redisStore({ client: client(), keys, prefix: prefix() }))) {
@@ -63,7 +68,7 @@ for (const [family, client] of [['node-redis', () => nodeRedis], ['ioredis', () 
       return { p, store, time, config, login, userOf, idOf };
     }
 
-    test('destroyAll removes exactly one user\'s sessions, and the index follows owners', async () => {
+    test("destroyAll removes exactly one user's sessions, and the index follows owners", async () => {
       const { p, store, login, userOf, config } = setup();
       const alice = await Promise.all([login('alice'), login('alice'), login('alice')]);
       const bob = await Promise.all([login('bob'), login('bob')]);
@@ -83,8 +88,16 @@ for (const [family, client] of [['node-redis', () => nodeRedis], ['ioredis', () 
       assert.equal(await raw('EXISTS', `${p}idx:bob`), 0);
       assert.equal(await store.destroyAll('carol'), 1);
       assert.deepEqual(await raw('KEYS', `${p}*`), []);
-      await assertError(() => redisStore({ client: client(), keys }).destroyAll('x'), TypeError, 'redisStore.destroyAll: expected a store made with the indexBy option');
-      await assertError(() => store.destroyAll(untyped(1)), TypeError, 'redisStore.destroyAll: expected the "userId" value (a string), got number 1');
+      await assertError(
+        () => redisStore({ client: client(), keys }).destroyAll('x'),
+        TypeError,
+        'redisStore.destroyAll: expected a store made with the indexBy option',
+      );
+      await assertError(
+        () => store.destroyAll(untyped(1)),
+        TypeError,
+        'redisStore.destroyAll: expected the "userId" value (a string), got number 1',
+      );
     });
 
     test('keys expire with the ttl; a rolling refresh sets the expiry again; ttl Infinity never expires', async () => {
@@ -143,7 +156,10 @@ for (const [family, client] of [['node-redis', () => nodeRedis], ['ioredis', () 
       const jar = new Jar().apply(await api.commitSession(state, config));
       server.process.kill('SIGSTOP');
       try {
-        const error = await api.readSession(jar.header(), config).then(() => undefined, (e: unknown) => e);
+        const error = await api.readSession(jar.header(), config).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         assert.ok(error instanceof api.StoreTimeoutError, String(error));
         assert.equal(error.code, 'ERR_SESSION_STORE_TIMEOUT');
         assert.equal(error.message, 'session store: load did not answer within 200 ms (options.storeTimeout)');
@@ -175,7 +191,8 @@ describe('redisRevocation with revocableStore over the cookie store', () => {
     const alice = [await login('alice'), await login('alice')];
     const bob = await login('bob');
     await revocation.revoke('alice');
-    for (const jar of alice) assert.equal((await api.readSession(jar.header(), watched)).session.get('userId'), undefined);
+    for (const jar of alice)
+      assert.equal((await api.readSession(jar.header(), watched)).session.get('userId'), undefined);
     assert.deepEqual(reasons, ['revoked', 'revoked']);
     assert.equal((await api.readSession(bob.header(), config)).session.get('userId'), 'bob');
     // A login right after the revocation (in the same second) waits for that second to pass, then holds.
@@ -200,33 +217,86 @@ describe('redisRevocation with revocableStore over the cookie store', () => {
   });
 
   test('validates its options, and revocableStore its inputs', async () => {
-    await assertError(() => redisRevocation(untyped({ client: {}, ttl: 60 })), TypeError, 'redisRevocation options.client: expected a node-redis client');
+    await assertError(
+      () => redisRevocation(untyped({ client: {}, ttl: 60 })),
+      TypeError,
+      'redisRevocation options.client: expected a node-redis client',
+    );
     await assertError(() => redisRevocation(untyped({ client: nodeRedis })), RangeError, 'redisRevocation options.ttl');
-    await assertError(() => redisRevocation(untyped({ client: nodeRedis, ttl: 60, by: 5 })), TypeError, 'redisRevocation options.by');
-    await assertError(() => redisRevocation(untyped({ client: nodeRedis, ttl: 60, prefix: 5 })), TypeError, 'redisRevocation options.prefix');
+    await assertError(
+      () => redisRevocation(untyped({ client: nodeRedis, ttl: 60, by: 5 })),
+      TypeError,
+      'redisRevocation options.by',
+    );
+    await assertError(
+      () => redisRevocation(untyped({ client: nodeRedis, ttl: 60, prefix: 5 })),
+      TypeError,
+      'redisRevocation options.prefix',
+    );
     const revocation = redisRevocation({ client: nodeRedis, ttl: Infinity, prefix: prefix() });
-    await assertError(() => revocation.revoke(untyped(5)), TypeError, 'redisRevocation.revoke: expected the "userId" value');
-    await assertError(() => revocation.revoke('x', NaN), TypeError, 'redisRevocation.revoke: expected ms since the epoch');
+    await assertError(
+      () => revocation.revoke(untyped(5)),
+      TypeError,
+      'redisRevocation.revoke: expected the "userId" value',
+    );
+    await assertError(
+      () => revocation.revoke('x', NaN),
+      TypeError,
+      'redisRevocation.revoke: expected ms since the epoch',
+    );
     assert.equal(await revocation.cutoff(new Map()), undefined);
     await revocation.revoke('x', T0);
     assert.equal(await revocation.cutoff(new Map([['userId', 'x']])), T0);
     assert.equal(await raw('PTTL', `t${stores}:x`), -1);
     await assertError(() => api.revocableStore(untyped({}), revocation), TypeError, 'revocableStore store');
-    await assertError(() => api.revocableStore(api.cookieStore({ keys }), untyped({ cutoff: 1 })), TypeError, 'revocableStore revocation.cutoff: expected a function');
+    await assertError(
+      () => api.revocableStore(api.cookieStore({ keys }), untyped({ cutoff: 1 })),
+      TypeError,
+      'revocableStore revocation.cutoff: expected a function',
+    );
     const bad = api.revocableStore(api.cookieStore({ keys }), { cutoff: () => untyped('soon') });
-    const context = { name: 'sid', ttl: 60, now: T0, clockSkew: 0, issuedAfter: undefined, id: undefined, replaces: undefined, issuedAt: null };
-    await assertError(() => bad.save(new Map([['userId', 'x']]), context), TypeError, 'revocableStore revocation.cutoff: expected ms since the epoch or undefined, got a string of length 4');
+    const context = {
+      name: 'sid',
+      ttl: 60,
+      now: T0,
+      clockSkew: 0,
+      issuedAfter: undefined,
+      id: undefined,
+      replaces: undefined,
+      issuedAt: null,
+    };
+    await assertError(
+      () => bad.save(new Map([['userId', 'x']]), context),
+      TypeError,
+      'revocableStore revocation.cutoff: expected ms since the epoch or undefined, got a string of length 4',
+    );
   });
 });
 
 describe('redisStore options', () => {
   test('refuses what is not a client, and bad options, at once', async () => {
     for (const client of [undefined, null, {}, 42, { call: 1 }]) {
-      await assertError(() => redisStore(untyped({ client, keys })), TypeError, 'redisStore options.client: expected a node-redis client (createClient()) or an ioredis / iovalkey instance');
+      await assertError(
+        () => redisStore(untyped({ client, keys })),
+        TypeError,
+        'redisStore options.client: expected a node-redis client (createClient()) or an ioredis / iovalkey instance',
+      );
     }
-    await assertError(() => redisStore(untyped({ client: nodeRedis, keys, prefix: 5 })), TypeError, 'redisStore options.prefix: expected a string');
-    await assertError(() => redisStore(untyped({ client: nodeRedis, keys, indexBy: 5 })), TypeError, 'redisStore options.indexBy: expected a session key');
+    await assertError(
+      () => redisStore(untyped({ client: nodeRedis, keys, prefix: 5 })),
+      TypeError,
+      'redisStore options.prefix: expected a string',
+    );
+    await assertError(
+      () => redisStore(untyped({ client: nodeRedis, keys, indexBy: 5 })),
+      TypeError,
+      'redisStore options.indexBy: expected a session key',
+    );
     await assertError(() => redisStore(untyped({ client: nodeRedis })), TypeError, 'options.keys: expected a keyring');
-    await assertError(() => redisStore(untyped({ client: nodeRedis, keys, ttl: 5 })), TypeError, 'redisStore options: expected only the keys client, keys, prefix, indexBy');
+    await assertError(
+      () => redisStore(untyped({ client: nodeRedis, keys, ttl: 5 })),
+      TypeError,
+      'redisStore options: expected only the keys client, keys, prefix, indexBy',
+    );
   });
 });
