@@ -104,6 +104,23 @@ describe('Next.js App Router over HTTP', () => {
     }
   });
 
+  test('a Route Handler on the Edge runtime seals and opens the session (WebCrypto from another realm)', async () => {
+    const first = await fetch(`${base}/api/edge`, { method: 'POST' });
+    assert.equal(first.status, 200, serverLog.slice(-2000));
+    assert.deepEqual(await first.json(), { edge: '1' });
+    const cookie = first.headers.getSetCookie().map((line) => line.slice(0, line.indexOf(';'))).join('; ');
+    assert.match(cookie, /^sid=ss1\./);
+    const second = await fetch(`${base}/api/edge`, { method: 'POST', headers: { cookie } });
+    assert.deepEqual(await second.json(), { edge: '2' });
+    const again = second.headers.getSetCookie().map((line) => line.slice(0, line.indexOf(';'))).join('; ');
+    const read = await fetch(`${base}/api/edge`, { headers: { cookie: again } });
+    assert.deepEqual(await read.json(), { edge: '2', user: null });
+    // A forged cookie gives an empty session on the edge too, never an error.
+    const forged = await fetch(`${base}/api/edge`, { headers: { cookie: again.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) } });
+    assert.equal(forged.status, 200);
+    assert.deepEqual(await forged.json(), { edge: null, user: null });
+  });
+
   test("a Server Component's write fails with the adapter's TypeError saying where to write", async () => {
     const response = await fetch(`${base}/readonly`);
     const text = (await response.text()).replaceAll('&#x27;', "'");
