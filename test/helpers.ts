@@ -1,4 +1,4 @@
-/** Shared test fixtures: byte helpers, the sample session and the BAD_INPUTS catalogue (STYLE.md §8). */
+/** Shared test fixtures: byte helpers, the sample session and the BAD_INPUTS catalogue (../shared/STYLE.md, point 8). */
 import fc from 'fast-check';
 
 export const hex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));

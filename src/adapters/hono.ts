@@ -18,6 +18,15 @@ import {
   type SessionOptions,
 } from '#core';
 
+// Hono's own way to type a middleware's variable everywhere (`ContextVariableMap`): with it,
+// `c.get('session')` is a Session in every handler, with no `Hono<SessionEnv>` to write.
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request's session, from `app.use(session(options))` (sealed-session/hono). */
+    session: Session;
+  }
+}
+
 /** The context variables the middleware sets; merge them into your app's `Variables`. */
 export interface SessionVariables {
   /** The request's session: a `Map<string, string>`, empty for a new visitor. */
@@ -57,28 +66,14 @@ export function session<E extends SessionEnv = SessionEnv>(
   return async function sealedSession(c: Context<E>, next: () => Promise<void>) {
     const state = await readSession(c.req.header('cookie'), config);
     checkTransport(state, c.req.url, c.req.header('x-forwarded-proto'));
-    // The cast only restates `E extends SessionEnv` for the compiler: `session` is a Session.
-    c.set('session', state.session as E['Variables']['session']);
+    c.set('session', state.session);
     await next();
     // Hono turns a handler's exception into `c.res` (app.onError) and sets `c.error`: a failed
     // request commits nothing.
     if (c.error !== undefined) return;
-    const lines = await commitSession(state, config);
-    if (lines.length === 0) return;
-    try {
-      appendAll(c.res.headers, lines);
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error;
-      // The headers are immutable (a `Response.redirect(…)`, or a `fetch()` response passed
-      // through): answer with a copy, same body stream, status and headers. Assigning `c.res` is
-      // how Hono replaces a response. Nothing was appended yet: the first append threw.
-      c.res = new Response(c.res.body, c.res);
-      appendAll(c.res.headers, lines);
-    }
+    // c.header on a finished response is Hono's way to change it: Hono copies the response first
+    // when its headers may be immutable (a `Response.redirect(…)`, a `fetch()` response passed on).
+    // Appended, so the application's own cookies stay (RFC 9110 §5.3).
+    for (const line of await commitSession(state, config)) c.header('set-cookie', line, { append: true });
   };
-}
-
-/** Each line as its own header: appended, so the application's cookies stay (RFC 9110 §5.3). */
-function appendAll(headers: Headers, lines: readonly string[]): void {
-  for (const line of lines) headers.append('set-cookie', line);
 }

@@ -1,4 +1,4 @@
-/** Error-message helper shared by every argument check. */
+/** The one error-message helper of the argument checks: how a value is named in a TypeError or RangeError. */
 
 /**
  * A short description of a value for error messages. It never shows a string's text, only its

@@ -48,7 +48,10 @@ export interface Header {
   readonly expiresAt: number;
 }
 
-/** A token split into its parts; `bytes` is the whole decoded body, the rest are views of it. */
+/**
+ * A token split into its parts: the header fields, the header's own bytes (bound into the AEAD's
+ * associated data or the MAC input, with the context), and `rest`, what follows the header.
+ */
 export interface ParsedToken extends Header {
   readonly header: Uint8Array;
   readonly rest: Uint8Array;

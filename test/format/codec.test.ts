@@ -73,15 +73,55 @@ test('decodes into a given map through Map.prototype, whatever its subclass over
   );
 });
 
-test('decodeMap never throws on arbitrary bytes', () => {
+test('decodeMap never throws on arbitrary bytes, and what it accepts re-encodes to the same bytes', () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
       const decoded = decodeMap(bytes);
-      // Anything it accepts re-encodes to exactly the same bytes: one encoding per map.
       if (decoded !== null) assert.deepEqual(encodeMap(decoded), bytes);
     }),
     { numRuns: 2000 },
   );
+});
+
+/** A valid encoding, then nothing or one small change: most changes are refused, some are not. */
+const mutatedEncoding = fc
+  .tuple(
+    sessionMap(6),
+    fc.oneof(
+      fc.constant({ kind: 'none' as const }),
+      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+    ),
+  )
+  .map(([data, change]) => {
+    const bytes = [...encodeMap(data)];
+    const at = bytes.length === 0 ? 0 : change.kind === 'none' ? 0 : change.at % bytes.length;
+    if (change.kind === 'flip' && bytes.length > 0) bytes[at] = bytes[at]! ^ (1 << change.bit);
+    if (change.kind === 'insert') bytes.splice(at, 0, change.byte);
+    if (change.kind === 'delete') bytes.splice(at, 1);
+    if (change.kind === 'truncate') bytes.length = at;
+    return new Uint8Array(bytes);
+  });
+
+test('one encoding per map: a mutated valid encoding is refused, or is the encoding of what it decodes to', () => {
+  let accepted = 0;
+  let refused = 0;
+  fc.assert(
+    fc.property(mutatedEncoding, (bytes) => {
+      const decoded = decodeMap(bytes);
+      if (decoded === null) refused++;
+      else {
+        accepted++;
+        assert.deepEqual(encodeMap(decoded), bytes);
+      }
+    }),
+    // A fixed seed: the counts below are then the same on every run.
+    { numRuns: 2000, seed: 20261201 },
+  );
+  // Both halves of the property ran: otherwise it would prove nothing about the accepted side.
+  assert.ok(accepted > 100 && refused > 100, `accepted ${accepted}, refused ${refused}`);
 });
 
 test('assertStringMap accepts Maps (also from other realms) and names what is wrong', async () => {

@@ -1,6 +1,6 @@
 /**
- * Shared by the session tests: a browser-like cookie jar, a fixed clock, keys, and the STYLE.md §8
- * catalogue of bad inputs.
+ * Shared by the session tests: a browser-like cookie jar, a fixed clock, keys, and the catalogue of
+ * bad inputs (../shared/STYLE.md, point 8).
  */
 import { BAD_INPUTS as SHARED_BAD_INPUTS } from '../helpers.js';
 import assert from 'node:assert/strict';
