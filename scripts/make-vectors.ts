@@ -10,7 +10,7 @@
  * node:crypto alone, following SECURITY.md).
  */
 import { writeFileSync } from 'node:fs';
-import { createKeyring } from '../src/format/keyring.js';
+import { createKeyring } from '../src/keys/keyring.js';
 import { nodeRuntime } from '../src/crypto/node.js';
 import { sealWith, unsealWith } from '../src/core/seal.js';
 import { signWith, verifyWith } from '../src/core/sign.js';

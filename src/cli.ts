@@ -11,7 +11,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nodeRuntime } from './crypto/node.js';
-import { DEFAULT_KEY_ID, KEY_ID, MIN_SECRET_BYTES } from './format/keyring.js';
+import { DEFAULT_KEY_ID, KEY_ID, MIN_SECRET_BYTES } from './keys/keyring.js';
 import { Kind, parseToken } from './format/token.js';
 import {
   createKeyring,

@@ -4,14 +4,14 @@
  * module, so the two builds share one set of type declarations; only the
  * functions bound to a runtime differ between them.
  */
-export { createKeyring } from './format/keyring.js';
+export { createKeyring } from './keys/keyring.js';
 export { Session } from './session/session.js';
 export { checkTransport } from './session/transport.js';
 export { revocableStore } from './session/revocation.js';
 export { StoreTimeoutError } from './session/store.js';
 export { setFlash, takeFlash, FLASH_PREFIX } from './session/flash.js';
 
-export type { Keyring, KeyInput } from './format/keyring.js';
+export type { Keyring, KeyInput } from './keys/keyring.js';
 export type { SealOptions, UnsealOptions } from './core/options.js';
 export type { UnsealResult, UnsealSuccess, UnsealFailure, UnsealFailureReason } from './core/result.js';
 export type { SealedSessionCore } from './core/api.js';

@@ -1,6 +1,6 @@
 /**
  * The layers of src/, each importing only the ones below it (STYLE.md "What that means here", 2):
- * format → crypto → core → session → stores → adapters. The entries at the top of src/ (index.ts,
+ * text → format → keys → crypto → core → session → stores → adapters. The entries at the top of src/ (index.ts,
  * web.ts, sync.ts, …) bind a runtime and may import any layer; nothing imports an entry except
  * through the package's own `#core` import, which only stores and adapters may use.
  */
@@ -11,12 +11,14 @@ import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
 
-const LAYERS = ['format', 'crypto', 'core', 'session', 'stores', 'adapters'] as const;
+const LAYERS = ['text', 'format', 'keys', 'crypto', 'core', 'session', 'stores', 'adapters'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** What a layer may import besides its own folder and the layers below it. */
 const OUTSIDE: Readonly<Record<Layer, RegExp>> = {
-  format: /^$/, // pure: no runtime, no platform module
+  text: /^$/, // UTF-8 and how values are named in error messages: pure
+  format: /^$/, // the token layout, codec and base64url: pure, no runtime, no platform module
+  keys: /^$/, // keyrings and their secrets: pure
   crypto: /^node:(crypto|v8)$/, // node.ts is the one file on node:crypto (web.ts uses globalThis.crypto)
   core: /^$/,
   session: /^$/, // no HTTP, no framework, no runtime

@@ -2,8 +2,8 @@
  * Options of seal/sign and unseal/verify: types, frozen defaults and the checks
  * that turn a programmer's mistake into a TypeError or RangeError on the spot.
  */
-import { describe } from '../format/describe.js';
-import { keyringState, type KeyEntry, type Keyring } from '../format/keyring.js';
+import { describe } from '../text/describe.js';
+import { keyringState, type KeyEntry, type Keyring } from '../keys/keyring.js';
 import {
   contextBytes,
   DEFAULT_CLOCK_SKEW,
@@ -12,7 +12,7 @@ import {
   MAX_CONTEXT_BYTES,
   MAX_SECONDS,
 } from '../format/token.js';
-import { isWellFormed } from '../format/utf8.js';
+import { isWellFormed } from '../text/utf8.js';
 
 export const DEFAULTS = Object.freeze({
   /** Seconds a token lives: 7 days. */

@@ -1,7 +1,7 @@
 /**
  * The result of unseal/verify, and the checks made after authentication.
  */
-import type { KeyEntry } from '../format/keyring.js';
+import type { KeyEntry } from '../keys/keyring.js';
 import type { Header } from '../format/token.js';
 import type { CheckedUnsealOptions } from './options.js';
 

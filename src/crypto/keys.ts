@@ -9,8 +9,8 @@
  * token and a signed token never share key material, and a secret of any
  * length ≥ 32 bytes becomes a uniform 256-bit key.
  */
-import type { KeyEntry } from '../format/keyring.js';
-import { utf8Encoder } from '../format/utf8.js';
+import type { KeyEntry } from '../keys/keyring.js';
+import { utf8Encoder } from '../text/utf8.js';
 import { hkdfExpand, hkdfExtract } from './hkdf.js';
 import { continueWith, whenSettled, type CryptoRuntime, type HmacKey, type MaybePromise } from './runtime.js';
 import { xaesKey, type XaesKey } from './xaes.js';

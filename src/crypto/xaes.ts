@@ -20,7 +20,6 @@
  *
  * Composed only of the runtime's AES-256 block function and AES-256-GCM.
  */
-import { NONCE_BYTES } from '../format/token.js';
 import {
   continueWith,
   whenSettled,
@@ -30,6 +29,11 @@ import {
   type MaybePromise,
 } from './runtime.js';
 
+/**
+ * XAES-256-GCM's nonce: 192 bits (C2SP XAES-256-GCM). Defined here, by the cipher; the token format
+ * (format/token.ts) lays out a nonce of the same length, and a test holds the two equal.
+ */
+export const NONCE_BYTES = 24;
 const PREFIX_BYTES = 12;
 /** How many tokens one sealer shares a nonce prefix between before drawing a new one (see above). */
 export const PREFIX_USES = 2 ** 20;

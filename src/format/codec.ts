@@ -8,8 +8,8 @@
  * order is kept. JSON would spend bytes on quotes, braces and escapes, and its
  * parsers accept many spellings of one object; this encoding has exactly one.
  */
-import { describe } from './describe.js';
-import { decodeUtf8, isWellFormed, utf8Encoder } from './utf8.js';
+import { describe } from '../text/describe.js';
+import { decodeUtf8, isWellFormed, utf8Encoder } from '../text/utf8.js';
 
 /** Lengths above this never occur: a token is at most 16 KiB (see token.ts). */
 const MAX_VARINT_BYTES = 3;

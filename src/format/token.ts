@@ -10,7 +10,7 @@
  *   bound  = header varint(contextLength) context      (authenticated, context not carried)
  */
 import { base64urlLength } from './base64url.js';
-import { utf8Encoder } from './utf8.js';
+import { utf8Encoder } from '../text/utf8.js';
 
 export const PREFIX = 'ss1.';
 export const VERSION = 1;
@@ -68,7 +68,7 @@ export function tokenLength(bodyBytes: number): number {
   return PREFIX.length + base64urlLength(bodyBytes);
 }
 
-/** Writes the header at the start of `body` and returns its length. Key ids are ASCII (keyring.ts). */
+/** Writes the header at the start of `body` and returns its length. Key ids are ASCII (keys/keyring.ts). */
 export function writeHeader(body: Uint8Array, header: Header): number {
   const { keyId } = header;
   body[0] = VERSION;

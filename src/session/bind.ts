@@ -10,7 +10,7 @@
  * @module
  */
 import type { DirectCore, SealedSessionCore } from '../core/api.js';
-import type { Keyring } from '../format/keyring.js';
+import type { Keyring } from '../keys/keyring.js';
 import { commitWith } from './commit.js';
 import { makeCookieStore, type CookieStoreOptions } from './cookie-store.js';
 import { makeMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.js';

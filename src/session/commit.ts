@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { describe } from '../format/describe.js';
+import { describe } from '../text/describe.js';
 import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
 import { directCookieStore } from './cookie-store.js';

@@ -9,8 +9,8 @@
  * @module
  */
 import type { DirectCore, SealedSessionCore } from '../core/api.js';
-import { describe } from '../format/describe.js';
-import { keyringState, type Keyring } from '../format/keyring.js';
+import { describe } from '../text/describe.js';
+import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from './options.js';
 import { isThenable, type SaveContext, type SessionStore, type StoreContext, type StoreLoadResult } from './store.js';
 import { TokenCache } from './token-cache.js';

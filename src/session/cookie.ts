@@ -235,7 +235,7 @@ export function isCookieValue(value: string): boolean {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A short, safe description of `value` for an error message (format/describe.ts is the same rule for
+ * A short, safe description of `value` for an error message (text/describe.ts is the same rule for
  * the rest of the library; this file keeps its own so the grammar stands alone): a string by its
  * length only, never its text (SECURITY.md, error messages: a cookie value is often a secret, and a
  * secret put in the wrong place must not reach a log); objects are not inspected (no getters, no

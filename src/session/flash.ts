@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { describe } from '../format/describe.js';
+import { describe } from '../text/describe.js';
 import type { Session } from './session.js';
 
 /** The prefix of the session keys flash values are kept under: `flash:<key>`. Keep your own keys off it. */

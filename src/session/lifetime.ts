@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { describe } from '../format/describe.js';
+import { describe } from '../text/describe.js';
 import type { Compiled, SessionConfig } from './options.js';
 import type { Session } from './session.js';
 

@@ -9,8 +9,8 @@
  * @module
  */
 import type { DirectCore } from '../core/api.js';
-import { describe } from '../format/describe.js';
-import { keyringState, type Keyring } from '../format/keyring.js';
+import { describe } from '../text/describe.js';
+import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from './options.js';
 import type { SessionStore, StoreContext } from './store.js';
 

@@ -6,8 +6,8 @@
  * @module
  */
 import { DEFAULT_TTL, MAX_CLOCK_SKEW, MAX_CONTEXT_BYTES } from '../format/token.js';
-import { describe } from '../format/describe.js';
-import type { Keyring } from '../format/keyring.js';
+import { describe } from '../text/describe.js';
+import type { Keyring } from '../keys/keyring.js';
 import { serializeSetCookie, type SetCookieAttributes } from './cookie.js';
 import { checkStore, DEFAULT_STORE_TIMEOUT, type SessionInvalidReason, type SessionStore } from './store.js';
 import type { Session } from './session.js';

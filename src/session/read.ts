@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describe } from '../format/describe.js';
+import { describe } from '../text/describe.js';
 import { readCarried, sessionCookies } from './chunks.js';
 import { compiledOf, resolve, type SessionConfig, type SessionOptions } from './options.js';
 import { directCookieStore } from './cookie-store.js';

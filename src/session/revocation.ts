@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { describe } from '../format/describe.js';
+import { describe } from '../text/describe.js';
 import { checkRecord } from './options.js';
 import {
   checkStore,

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { describe } from '../format/describe.js';
-import { isWellFormed } from '../format/utf8.js';
+import { describe } from '../text/describe.js';
+import { isWellFormed } from '../text/utf8.js';
 
 /**
  * What the application did to a session, as bits (one number field: sessions are made on every

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { describe } from '../format/describe.js';
+import { describe } from '../text/describe.js';
 import type { UnsealFailureReason } from '../core/result.js';
 
 /**

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Keyring } from '../format/keyring.js';
+import type { Keyring } from '../keys/keyring.js';
 import type { StoreContext, StoreLoadSuccess } from './store.js';
 
 /** Entries kept at most. */

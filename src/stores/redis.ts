@@ -16,8 +16,8 @@
  * @module
  */
 import { generateKey, sign, verify } from '#core';
-import { describe } from '../format/describe.js';
-import { keyringState, type Keyring } from '../format/keyring.js';
+import { describe } from '../text/describe.js';
+import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from '../session/options.js';
 import type { SessionStore, StoreContext } from '../session/store.js';
 

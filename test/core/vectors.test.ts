@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createKeyring } from '../../src/format/keyring.js';
+import { createKeyring } from '../../src/keys/keyring.js';
 import { nodeRuntime } from '../../src/crypto/node.js';
 import { webRuntime } from '../../src/crypto/web.js';
 import type { CryptoRuntime } from '../../src/crypto/runtime.js';

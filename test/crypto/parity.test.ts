@@ -19,7 +19,7 @@ import { derivedKeys } from '../../src/crypto/keys.js';
 import { xaesSeal } from '../../src/crypto/xaes.js';
 import type { CryptoRuntime } from '../../src/crypto/runtime.js';
 import { decodeMap } from '../../src/format/codec.js';
-import { keyringState } from '../../src/format/keyring.js';
+import { keyringState } from '../../src/keys/keyring.js';
 import { boundData, Kind, NONCE_BYTES, PREFIX, writeHeader } from '../../src/format/token.js';
 import { BAD_INPUTS } from '../helpers.js';
 

@@ -14,6 +14,7 @@ import { webRuntime } from '../../src/crypto/web.js';
 import type { CryptoRuntime } from '../../src/crypto/runtime.js';
 import {
   forgetNonceBatches,
+  NONCE_BYTES as XAES_NONCE_BYTES,
   PREFIX_USES,
   SUBKEY_CACHE_SIZE,
   xaesKey,
@@ -33,6 +34,11 @@ const KEY = new Uint8Array(32).fill(7);
 const AAD = new Uint8Array([1, 2, 3]);
 const hexOf = (bytes: Uint8Array | null): string | null => bytes && toHex(bytes);
 const prefixOf = (nonce: Uint8Array): string => toHex(nonce.subarray(0, 12));
+
+test("the token format lays out exactly the cipher's nonce: 24 bytes (C2SP XAES-256-GCM)", () => {
+  assert.equal(XAES_NONCE_BYTES, 24);
+  assert.equal(NONCE_BYTES, XAES_NONCE_BYTES);
+});
 
 test('a batch is 2^20 tokens and the cache holds 512 subkeys (the figures SECURITY.md argues from)', () => {
   assert.equal(PREFIX_USES, 2 ** 20);

@@ -1,7 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as node from '../../src/index.js';
 import * as web from '../../src/web.js';
 import { readSession as neutralRead } from '../../src/session/read.js';
@@ -83,35 +81,4 @@ describe('every public session function against the bad-input catalogue (STYLE.m
       }
     });
   }
-});
-
-describe('layering (STYLE.md §2)', () => {
-  const dir = fileURLToPath(new URL('../../src/session/', import.meta.url));
-  const files = readdirSync(dir).filter((file) => file.endsWith('.ts'));
-
-  test('src/session imports neither crypto, adapters, a build entry, nor any runtime module', () => {
-    assert.ok(files.length >= 10);
-    for (const file of files) {
-      // Comments hold examples that import the package: only code counts.
-      const source = readFileSync(dir + file, 'utf8')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/\/\/.*$/gm, '');
-      const imports = [...source.matchAll(/^\s*(?:import|export)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
-      for (const specifier of imports) {
-        assert.ok(
-          specifier.startsWith('./') || specifier.startsWith('../format/') || specifier.startsWith('../core/'),
-          `${file} imports ${specifier}`,
-        );
-      }
-    }
-  });
-
-  test('src/session imports from core only types (the crypto arrives through bindSession)', () => {
-    for (const file of files) {
-      const source = readFileSync(dir + file, 'utf8');
-      for (const match of source.matchAll(/^import (type )?[^;]*from '\.\.\/core\/[^']+';/gm)) {
-        assert.ok(match[1] === 'type ', `${file}: ${match[0]}`);
-      }
-    }
-  });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { createKeyring, keyringState, type KeyInput } from '../../src/format/keyring.js';
+import { createKeyring, keyringState, type KeyInput } from '../../src/keys/keyring.js';
 import { BAD_INPUTS, SECRET_A, SECRET_B, withPollutedPrototype } from '../helpers.js';
 
 test("Kocha's key sizes: 15, 17, 23, 25 and 31 bytes are rejected, 32 and more accepted", () => {

@@ -7,7 +7,7 @@
  */
 import { describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describe } from '../../src/format/describe.js';
+import { describe } from '../../src/text/describe.js';
 import {
   commitSession,
   cookieStore,

@@ -6,8 +6,8 @@
  * mistake shows only its ids). Validation happens here, once, at start-up:
  * a misconfigured secret fails loudly before the first request.
  */
-import { describe } from './describe.js';
-import { isWellFormed, utf8Encoder } from './utf8.js';
+import { describe } from '../text/describe.js';
+import { isWellFormed, utf8Encoder } from '../text/utf8.js';
 
 /** AES-256 needs 256 bits; a shorter secret cannot carry them. */
 export const MIN_SECRET_BYTES = 32;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isWellFormed, isWellFormedPortable } from '../../src/format/utf8.js';
+import { isWellFormed, isWellFormedPortable } from '../../src/text/utf8.js';
 
 /** A reference written from the definition: every high surrogate followed by a low one, no other surrogate. */
 function reference(text: string): boolean {
