@@ -12,6 +12,7 @@ import type { DirectCore } from '../core/api.js';
 import { describe } from '../text/describe.js';
 import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from './options.js';
+import { signId, verifiedId } from './signed-id.js';
 import type { SessionStore, StoreContext } from './store.js';
 
 /** Options of `memoryStore`. */
@@ -69,8 +70,6 @@ interface Entry {
   readonly owner: string | undefined;
 }
 
-/** The map key under which the id travels in the signed token. */
-const ID = 'id';
 const DEFAULT_MAX_ENTRIES = 10_000;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_ENTRY_BYTES = 256 * 1024;
@@ -167,20 +166,12 @@ export function makeMemoryStore(core: DirectCore, options: MemoryStoreOptions): 
       }
       sweep(context.now, context.clockSkew * 1000);
       while (entries.size > maxEntries || bytes > maxBytes) remove(entries.keys().next().value!);
-      return core.sign(new Map([[ID, id]]), { keys, ttl: context.ttl, context: context.name, now: context.now });
+      return signId(core, keys, id, context);
     },
     async load(value, context) {
-      const token = await core.verify(value, {
-        keys,
-        context: context.name,
-        now: context.now,
-        clockSkew: context.clockSkew,
-        issuedAfter: context.issuedAfter,
-      });
-      if (!token.ok) return token;
-      const id = token.data.get(ID);
-      // Authentic but not an id token: only other code holding the key could have made it.
-      if (id === undefined || token.data.size !== 1) return { ok: false, reason: 'malformed' };
+      const opened = await verifiedId(core, keys, value, context);
+      if (!opened.ok) return opened;
+      const id = opened.id;
       const entry = entries.get(id);
       if (entry === undefined) return { ok: false, reason: 'not-found' };
       if (entry.expiresAt + context.clockSkew * 1000 < context.now) {
@@ -192,10 +183,10 @@ export function makeMemoryStore(core: DirectCore, options: MemoryStoreOptions): 
         ok: true,
         data: new Map(entry.data),
         id,
-        keyId: token.keyId,
-        issuedAt: token.issuedAt,
-        expiresAt: token.expiresAt,
-        rotated: token.rotated,
+        keyId: opened.keyId,
+        issuedAt: opened.issuedAt,
+        expiresAt: opened.expiresAt,
+        rotated: opened.rotated,
       };
     },
     async destroy(id) {

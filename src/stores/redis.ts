@@ -19,6 +19,7 @@ import { generateKey, sign, verify } from '#core';
 import { describe } from '../text/describe.js';
 import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from '../session/options.js';
+import { signId, verifiedId, type IdSigner } from '../session/signed-id.js';
 import type { SessionStore, StoreContext } from '../session/store.js';
 
 /**
@@ -148,8 +149,8 @@ end
 redis.call('DEL', KEYS[1])
 return n`;
 
-/** The map key under which the id travels in the signed token. */
-const ID = 'id';
+/** The public `sign` and `verify` of the build `#core` resolves to: the store's id tokens. */
+const signer: IdSigner = { sign, verify };
 
 /**
  * A server-side session store on Redis or Valkey, through your own client. Every write is one
@@ -214,21 +215,13 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         ],
       );
       if (Number(saved) !== 1) return null;
-      return sign(new Map([[ID, id]]), { keys, ttl: context.ttl, context: context.name, now: context.now });
+      return signId(signer, keys, id, context);
     },
     async load(value, context) {
-      const token = await verify(value, {
-        keys,
-        context: context.name,
-        now: context.now,
-        clockSkew: context.clockSkew,
-        issuedAfter: context.issuedAfter,
-      });
       // Forged and expired ids stop here, without a round trip.
-      if (!token.ok) return token;
-      const id = token.data.get(ID);
-      // Authentic but not an id token: only other code holding the key could have made it.
-      if (id === undefined || token.data.size !== 1) return { ok: false, reason: 'malformed' };
+      const opened = await verifiedId(signer, keys, value, context);
+      if (!opened.ok) return opened;
+      const id = opened.id;
       const json = await send(['HGET', prefix + id, 'd']);
       if (json === null || json === undefined) return { ok: false, reason: 'not-found' };
       const data = new Map(JSON.parse(String(json)) as [string, string][]);
@@ -236,10 +229,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         ok: true,
         data,
         id,
-        keyId: token.keyId,
-        issuedAt: token.issuedAt,
-        expiresAt: token.expiresAt,
-        rotated: token.rotated,
+        keyId: opened.keyId,
+        issuedAt: opened.issuedAt,
+        expiresAt: opened.expiresAt,
+        rotated: opened.rotated,
       };
     },
     async destroy(id) {
