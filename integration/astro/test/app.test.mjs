@@ -4,39 +4,14 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { freePort, launchChromium, ready, stop } from '../../shared/harness.mjs';
 import { generateKey } from 'sealed-session';
 
 const appDir = new URL('..', import.meta.url).pathname;
 const baseEnv = { ...process.env };
 delete baseEnv.SESSION_KEY;
-
-/** A port the kernel just handed out on 127.0.0.1, free once the probe closes. */
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Waits for the server to answer, bounded by count (and the server exiting). */
-async function ready(url, server) {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-    try {
-      await fetch(url, { redirect: 'manual' });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error('the server did not answer after 300 attempts');
-}
 
 let base;
 let server;
@@ -64,11 +39,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (server !== undefined && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await stop(server);
   if (process.exitCode) console.log(serverLog);
 });
 
@@ -88,21 +59,14 @@ describe('Astro over HTTP', () => {
 });
 
 describe('Astro in Chromium', () => {
+  let browser;
   let context;
-  let userDataDir;
   before(async () => {
-    userDataDir = mkdtempSync(join(tmpdir(), 'chromium-astro-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(chromium, 'astro');
+    context = browser.context;
   });
   after(async () => {
-    await context?.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
   const sessionCookies = async () => (await context.cookies(base)).filter((cookie) => /^sid(\.\d)?$/.test(cookie.name));
