@@ -79,6 +79,7 @@ const OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 
+/** Keyed by the core's reasons: a new reason does not compile until it has its message here. */
 const REASONS: Readonly<Record<UnsealFailureReason, string>> = Object.freeze({
   malformed: 'not a sealed-session token, or a damaged one',
   'unsupported-version': 'a token of another version of the format',

@@ -6,12 +6,24 @@ import type { Header } from '../format/token.js';
 import type { CheckedUnsealOptions } from './options.js';
 
 /**
+ * Every reason a token is rejected for, written once: {@link UnsealFailureReason}, the session
+ * layer's reasons (session/store.ts) and the command line's messages (cli.ts) derive from it.
+ */
+export const UNSEAL_FAILURE_REASONS = Object.freeze([
+  'malformed',
+  'unsupported-version',
+  'unknown-key',
+  'invalid',
+  'expired',
+  'revoked',
+] as const);
+
+/**
  * Why a token was rejected. Every authentication failure (wrong key, wrong
  * context, any modified byte) is the one reason `'invalid'`, so a client learns
  * nothing about which step failed.
  */
-export type UnsealFailureReason =
-  'malformed' | 'unsupported-version' | 'unknown-key' | 'invalid' | 'expired' | 'revoked';
+export type UnsealFailureReason = (typeof UNSEAL_FAILURE_REASONS)[number];
 
 export interface UnsealSuccess {
   readonly ok: true;
@@ -33,14 +45,13 @@ export interface UnsealFailure {
 
 export type UnsealResult = UnsealSuccess | UnsealFailure;
 
-const failures = new Map<UnsealFailureReason, UnsealFailure>();
-for (const reason of ['malformed', 'unsupported-version', 'unknown-key', 'invalid', 'expired', 'revoked'] as const) {
-  failures.set(reason, Object.freeze({ ok: false, reason }));
-}
+const failures = Object.fromEntries(
+  UNSEAL_FAILURE_REASONS.map((reason) => [reason, Object.freeze({ ok: false, reason })]),
+) as Readonly<Record<UnsealFailureReason, UnsealFailure>>;
 
 /** The frozen failure result for a reason. */
 export function failure(reason: UnsealFailureReason): UnsealFailure {
-  return failures.get(reason)!;
+  return failures[reason];
 }
 
 /**

@@ -11,7 +11,7 @@
  * @module
  */
 import { describe } from '../text/describe.js';
-import type { UnsealFailureReason } from '../core/result.js';
+import { UNSEAL_FAILURE_REASONS, type UnsealFailureReason } from '../core/result.js';
 
 /**
  * Why a session cookie was rejected (the request then gets an empty session).
@@ -22,14 +22,9 @@ import type { UnsealFailureReason } from '../core/result.js';
  */
 export type SessionInvalidReason = UnsealFailureReason | 'not-found';
 
-/** Every {@link SessionInvalidReason}, for exhaustive checks. */
+/** Every {@link SessionInvalidReason}, for exhaustive checks: the core's reasons and `'not-found'`. */
 export const SESSION_INVALID_REASONS: ReadonlySet<SessionInvalidReason> = new Set<SessionInvalidReason>([
-  'malformed',
-  'unsupported-version',
-  'unknown-key',
-  'invalid',
-  'expired',
-  'revoked',
+  ...UNSEAL_FAILURE_REASONS,
   'not-found',
 ]);
 
