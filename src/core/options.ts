@@ -1,6 +1,7 @@
 /**
- * Options of seal/sign and unseal/verify: types, frozen defaults and the checks
- * that turn a programmer's mistake into a TypeError or RangeError on the spot.
+ * Options of seal/sign and unseal/verify: types and the checks that turn a
+ * programmer's mistake into a TypeError or RangeError on the spot. The defaults
+ * are the token layout's (DEFAULT_TTL, DEFAULT_CLOCK_SKEW in format/token.ts).
  */
 import { describe } from '../text/describe.js';
 import { keyringState, type KeyEntry, type Keyring } from '../keys/keyring.js';
@@ -13,15 +14,6 @@ import {
   MAX_SECONDS,
 } from '../format/token.js';
 import { isWellFormed } from '../text/utf8.js';
-
-export const DEFAULTS = Object.freeze({
-  /** Seconds a token lives: 7 days. */
-  ttl: DEFAULT_TTL,
-  /** Seconds of tolerance for clocks of different servers. */
-  clockSkew: DEFAULT_CLOCK_SKEW,
-  /** No binding beyond the key; the session layer passes the cookie name. */
-  context: '',
-});
 
 /** Options of `seal` and `sign`. */
 export interface SealOptions {
@@ -72,10 +64,7 @@ export function checkSealOptions(options: SealOptions): CheckedSealOptions {
   const { current } = keyringState(own(options, 'keys'));
   const now = checkNow(own(options, 'now'));
   const given = own(options, 'ttl');
-  const ttl = given === undefined ? DEFAULTS.ttl : given;
-  if (ttl !== Infinity && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1)) {
-    throw new RangeError(`options.ttl: expected a positive whole number of seconds or Infinity, got ${describe(ttl)}`);
-  }
+  const ttl = checkTtl(given === undefined ? DEFAULT_TTL : given);
   const issuedAt = Math.floor(now / 1000);
   const expiresAt = ttl === Infinity ? 0 : issuedAt + ttl;
   if (expiresAt > MAX_SECONDS)
@@ -87,10 +76,7 @@ export function checkUnsealOptions(options: UnsealOptions): CheckedUnsealOptions
   checkObject(options);
   const { current, byId } = keyringState(own(options, 'keys'));
   const givenSkew = own(options, 'clockSkew');
-  const clockSkew = givenSkew === undefined ? DEFAULTS.clockSkew : givenSkew;
-  if (typeof clockSkew !== 'number' || !(clockSkew >= 0 && clockSkew <= MAX_CLOCK_SKEW)) {
-    throw new RangeError(`options.clockSkew: expected seconds from 0 to ${MAX_CLOCK_SKEW}, got ${describe(clockSkew)}`);
-  }
+  const clockSkew = checkClockSkew(givenSkew === undefined ? DEFAULT_CLOCK_SKEW : givenSkew);
   const givenAfter = own(options, 'issuedAfter');
   const issuedAfter = givenAfter === undefined ? -Infinity : givenAfter;
   if (typeof issuedAfter !== 'number' || Number.isNaN(issuedAfter)) {
@@ -104,6 +90,26 @@ export function checkUnsealOptions(options: UnsealOptions): CheckedUnsealOptions
     skewMs: clockSkew * 1000,
     issuedAfter,
   };
+}
+
+/**
+ * The `ttl` option, defaulted: a positive whole number of seconds or `Infinity`. The one check of
+ * its shape, shared with the session layer (session/options.ts); each layer then bounds it in its
+ * own way (the core by the token's 40-bit expiry field at the time of sealing, the session by 2^39).
+ */
+export function checkTtl(ttl: unknown): number {
+  if (ttl !== Infinity && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1)) {
+    throw new RangeError(`options.ttl: expected a positive whole number of seconds or Infinity, got ${describe(ttl)}`);
+  }
+  return ttl as number;
+}
+
+/** The `clockSkew` option, defaulted: seconds from 0 to MAX_CLOCK_SKEW. Shared with the session layer. */
+export function checkClockSkew(clockSkew: unknown): number {
+  if (typeof clockSkew !== 'number' || !(clockSkew >= 0 && clockSkew <= MAX_CLOCK_SKEW)) {
+    throw new RangeError(`options.clockSkew: expected seconds from 0 to ${MAX_CLOCK_SKEW}, got ${describe(clockSkew)}`);
+  }
+  return clockSkew;
 }
 
 /**
@@ -130,7 +136,8 @@ function checkNow(now: unknown): number {
 }
 
 function checkContext(context: unknown): Uint8Array {
-  if (context === undefined) return contextBytes(DEFAULTS.context);
+  // No context: no binding beyond the key (the session layer passes the cookie name).
+  if (context === undefined) return contextBytes('');
   if (typeof context !== 'string' || !isWellFormed(context)) {
     throw new TypeError(
       `options.context: expected a well-formed string, got ${typeof context === 'string' ? 'one with a lone surrogate' : describe(context)}`,

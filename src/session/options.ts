@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { DEFAULT_TTL, MAX_CLOCK_SKEW, MAX_CONTEXT_BYTES } from '../format/token.js';
+import { checkClockSkew, checkTtl } from '../core/options.js';
+import { DEFAULT_TTL, MAX_CONTEXT_BYTES } from '../format/token.js';
 import { describe } from '../text/describe.js';
 import type { Keyring } from '../keys/keyring.js';
 import { serializeSetCookie, type SetCookieAttributes } from './cookie.js';
@@ -354,10 +355,7 @@ function build(
       `options.name: expected at most ${MAX_CONTEXT_BYTES} characters (it is also the tokens' context), got ${name.length}`,
     );
   }
-  const ttl = options.ttl ?? SESSION_DEFAULTS.ttl;
-  if (ttl !== Infinity && (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl < 1)) {
-    throw new RangeError(`options.ttl: expected a positive whole number of seconds or Infinity, got ${describe(ttl)}`);
-  }
+  const ttl = checkTtl(options.ttl ?? SESSION_DEFAULTS.ttl);
   // Tokens carry expiry in 40 bits of seconds; a ttl that overflows it would fail every commit.
   if (ttl !== Infinity && ttl > MAX_SESSION_TTL) {
     throw new RangeError(
@@ -372,10 +370,7 @@ function build(
     );
   }
   const maxSize = resolveMaxSize(options.maxSize, headLimit?.() ?? DEFAULT_HEAD_LIMIT);
-  const clockSkew = options.clockSkew ?? SESSION_DEFAULTS.clockSkew;
-  if (typeof clockSkew !== 'number' || !(clockSkew >= 0 && clockSkew <= MAX_CLOCK_SKEW)) {
-    throw new RangeError(`options.clockSkew: expected seconds from 0 to ${MAX_CLOCK_SKEW}, got ${describe(clockSkew)}`);
-  }
+  const clockSkew = checkClockSkew(options.clockSkew ?? SESSION_DEFAULTS.clockSkew);
   const rolling = resolveRolling(options.rolling);
   const issuedAfter = options.issuedAfter;
   if (
