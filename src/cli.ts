@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `sealed-session` command: `keygen` makes a key, `inspect` opens a token and
- * says what is in it or why it was rejected. Node only, built on the public API;
- * it parses the token header (no cryptography) only to choose unseal or verify.
+ * says what is in it or why it was rejected. Node only. It opens tokens with the
+ * public API (./index.js: createKeyring, generateKey, unseal, verify) and reads two
+ * internals that no public function offers:
+ * - the token header (format/token.ts, decoded by the pure format/base64url.ts, no
+ *   cryptography): its kind chooses unseal or verify, and its key id and expiry
+ *   explain an 'unknown-key' or 'expired' result (the result carries neither);
+ * - the key id grammar and the shortest secret (keys/keyring.ts), so that a bad key
+ *   is reported against the --key, line or variable it came from.
  *
  * Exit codes: 0 success, 1 token rejected, 2 usage error. Results go to stdout,
  * usage errors and hints to stderr. A secret is never printed.
@@ -10,9 +16,9 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { nodeRuntime } from './crypto/node.js';
-import { DEFAULT_KEY_ID, KEY_ID, MIN_SECRET_BYTES } from './keys/keyring.js';
+import { decodeBase64url, encodeBase64url } from './format/base64url.js';
 import { Kind, parseToken } from './format/token.js';
+import { DEFAULT_KEY_ID, KEY_ID, MIN_SECRET_BYTES } from './keys/keyring.js';
 import {
   createKeyring,
   generateKey,
@@ -92,14 +98,18 @@ const REASONS: Readonly<Record<UnsealFailureReason, string>> = Object.freeze({
 
 class UsageError extends Error {}
 
+/** The token header reader's base64url codec: the pure one, as no cryptography is involved. */
+const CODEC = Object.freeze({ encodeBase64url, decodeBase64url });
+
 /**
  * Runs the command line `argv` (without `node` and the script) and resolves to the exit code.
+ * `now` is the clock (ms since the epoch) that judges expiry and words the times ("in 7 days").
  * @example
  * ```ts
  * process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
  * ```
  */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], io: CliIo, now: () => number = Date.now): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: joinOptionValues(argv),
@@ -138,7 +148,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       );
     const keys = keyring(keyFile === undefined ? values.key : await readKeyFile(io, keyFile, values.key), io.env);
     const token = rest[0] === '-' ? await readStdin(io) : rest[0]!;
-    return await inspect(io, token.trim(), keys, values.context ?? '', values.json ?? false);
+    return await inspect(io, token.trim(), keys, values.context ?? '', values.json ?? false, now());
   } catch (error) {
     // parseArgs quotes an unknown option in its message, and `--<secret>` would be echoed: say only
     // what kind of mistake it was. Our own UsageErrors never contain arguments.
@@ -171,18 +181,24 @@ function parseArgsMessage(error: Error & { code?: unknown }): string {
     : error.message;
 }
 
-async function inspect(io: CliIo, token: string, keys: Keyring, context: string, json: boolean): Promise<number> {
+async function inspect(
+  io: CliIo,
+  token: string,
+  keys: Keyring,
+  context: string,
+  json: boolean,
+  now: number,
+): Promise<number> {
   // The header is read only to choose the operation; unseal/verify authenticate it.
-  const parsed = parseToken(nodeRuntime, token);
+  const parsed = parseToken(CODEC, token);
   const signed = typeof parsed === 'object' && parsed.kind === Kind.Signed;
   let result: UnsealResult;
   try {
-    result = await (signed ? verify : unseal)(token, { keys, context });
+    result = await (signed ? verify : unseal)(token, { keys, context, now });
   } catch (error) {
     // Only bad options reject (here: a context over 1024 bytes).
     throw new UsageError(`--context: ${(error as Error).message}`);
   }
-  const now = Date.now();
   if (!result.ok) {
     let message = REASONS[result.reason];
     if (typeof parsed === 'object' && result.reason === 'unknown-key') {
