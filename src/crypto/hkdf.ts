@@ -42,16 +42,3 @@ export function hkdfExpand(
   };
   return step(new Uint8Array(0), 1);
 }
-
-/** Full HKDF: Extract then Expand. Used by the tests against the Wycheproof vectors. */
-export function hkdf(
-  runtime: CryptoRuntime,
-  ikm: Uint8Array,
-  salt: Uint8Array,
-  info: Uint8Array,
-  length: number,
-): MaybePromise<Uint8Array> {
-  return continueWith(hkdfExtract(runtime, salt, ikm), (prk) =>
-    continueWith(runtime.importHmacKey(prk), (prkKey) => hkdfExpand(runtime, prkKey, info, length)),
-  );
-}

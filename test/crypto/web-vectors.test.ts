@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { nodeRuntime } from '../../src/crypto/node.js';
 import { webRuntime } from '../../src/crypto/web.js';
-import { hkdf } from '../../src/crypto/hkdf.js';
+import { hkdf } from './helpers.js';
 import { xaesDeriveKey, xaesKey, xaesOpen, xaesSeal } from '../../src/crypto/xaes.js';
 import type { CryptoRuntime } from '../../src/crypto/runtime.js';
 import { hex, toHex } from '../helpers.js';
