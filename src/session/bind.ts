@@ -3,9 +3,9 @@
  * builds (index.ts on node:crypto, web.ts on WebCrypto) are made by these binders, so their
  * documentation, types and behaviour cannot drift apart.
  *
- * Only the stores need cryptography. readSession, commitSession and defineSession are
- * runtime-neutral (read.ts, commit.ts, options.ts); the bound versions differ only in resolving the
- * `keys` shortcut to this build's `cookieStore`.
+ * Only the stores need cryptography. The work of readSession, commitSession and defineSession is
+ * runtime-neutral (read.ts, commit.ts, options.ts); the bound versions add only the resolution of
+ * the `keys` shortcut to this build's `cookieStore`.
  *
  * @module
  */

@@ -14,23 +14,10 @@ import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
 import { directCookieStore } from './cookie-store.js';
 import { compiledForSession } from './lifetime.js';
-import { compiledOf, resolve, sameStore, type SessionConfig, type SessionOptions } from './options.js';
+import { compiledOf, sameStore, type SessionConfig } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
 import { afterStore, bounded, type SaveContext } from './store.js';
 import { Change, changedSinceRead, markCommitted, sessionChanges } from './session.js';
-
-/**
- * Commits a session. Runtime-neutral: `options` is a config from `defineSession` or options with a
- * `store` (the `keys` shortcut needs a build's `commitSession`). See the build's `commitSession`.
- * @example
- * ```ts
- * for (const line of await commitSession(state, config)) response.headers.append('set-cookie', line);
- * ```
- */
-export function commitSession(state: SessionState, options: SessionOptions | SessionConfig): Promise<string[]> {
-  const config = resolve(options, undefined);
-  return config instanceof Promise ? config : commitWith(state, config);
-}
 
 /**
  * commitSession on a resolved config. Not an async function: the common request (nothing changed,

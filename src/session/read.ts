@@ -6,7 +6,7 @@
  */
 import { describe } from '../text/describe.js';
 import { readCarried, sessionCookies } from './chunks.js';
-import { compiledOf, resolve, type SessionConfig, type SessionOptions } from './options.js';
+import { compiledOf, type SessionConfig } from './options.js';
 import { directCookieStore } from './cookie-store.js';
 import { loadedSession, markLoaded, Session } from './session.js';
 import { bounded, checkLoadResult, isThenable, type SaveContext, type SessionInvalidReason } from './store.js';
@@ -70,23 +70,6 @@ export function stateInternals(state: unknown): StateInternals {
   if (internals === undefined)
     throw new TypeError(`state: expected the result of readSession(), got ${describe(state)}`);
   return internals;
-}
-
-/**
- * Reads the session from a `Cookie` header. Runtime-neutral: `options` is a config from
- * `defineSession` or options with a `store` (the `keys` shortcut needs a build's `readSession`).
- * See the build's `readSession` for the full description.
- * @example
- * ```ts
- * const state = await readSession(request.headers.get('cookie'), config);
- * ```
- */
-export function readSession(
-  cookieHeader: string | null | undefined,
-  options: SessionOptions | SessionConfig,
-): Promise<SessionState> {
-  const config = resolve(options, undefined);
-  return config instanceof Promise ? config : readWith(cookieHeader, config);
 }
 
 /**

@@ -503,3 +503,11 @@ test('maxSize is checked against the request-head limit the build reads (Node: h
     message: /at most 12288 bytes/,
   });
 });
+
+test('the runtime-neutral configure (storeConformance uses it) refuses the keys shortcut: only a build has the crypto for it', () => {
+  assert.throws(() => configure({ name: 'sid', keys }), {
+    name: 'TypeError',
+    message:
+      "options.keys: expected a store here (the keys shortcut needs the crypto of a build: pass the result of defineSession() from 'sealed-session' or 'sealed-session/web'), got keys",
+  });
+});
