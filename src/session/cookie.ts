@@ -148,7 +148,7 @@ export function pairValue(header: string, start: number, end: number): string {
  * - values are returned raw (no percent-decoding), except that one pair of surrounding DQUOTEs is
  *   removed (RFC 6265 §4.1.1: cookie-value = *cookie-octet / ( DQUOTE *cookie-octet DQUOTE ));
  * - names and values are not checked against the grammar: validate what you read with
- *   {@link isCookieName} / {@link isCookieValue} (or, better, by authenticating it).
+ *   {@link isCookieValue} (or, better, by authenticating it).
  *
  * Linear time on hostile input (100k `;`, megabyte values, runs of `=`): it scans with `indexOf`,
  * each character is visited a bounded number of times, and values are `slice`s, never concatenated.
@@ -200,20 +200,6 @@ export function parseCookie(header: string | null | undefined): Map<string, stri
 // ---------------------------------------------------------------------------------------------
 // Validation predicates
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Whether `name` is a valid cookie name: a non-empty RFC 7230 token (RFC 6265 §4.1.1).
- * Never throws; `false` for non-strings.
- *
- * @example
- * ```ts
- * isCookieName('__Host-sid'); // true
- * isCookieName('a b');        // false
- * ```
- */
-export function isCookieName(name: string): boolean {
-  return typeof name === 'string' && name.length > 0 && !NOT_TCHAR.test(name);
-}
 
 /**
  * Whether `value` is a valid unquoted cookie value: zero or more cookie-octets (RFC 6265 §4.1.1),
