@@ -10,7 +10,7 @@
  * resolved, exactly as that build composes them.
  */
 import { sealWith } from './node_modules/sealed-session/dist/core/seal.js';
-import { hkdf } from './node_modules/sealed-session/dist/crypto/hkdf.js';
+import { hkdfExpand, hkdfExtract } from './node_modules/sealed-session/dist/crypto/hkdf.js';
 import { xaesKey, xaesOpen, xaesSeal } from './node_modules/sealed-session/dist/crypto/xaes.js';
 
 export const hex = (text) => Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
@@ -100,6 +100,12 @@ async function hmacVectors(primitives, file) {
   }
   check(count > 100, `HMAC: only ${count} cases ran`);
   return count;
+}
+
+/** Full HKDF (RFC 5869 §2) from the library's two steps, as crypto/keys.ts composes them. */
+async function hkdf(primitives, ikm, salt, info, length) {
+  const prk = await hkdfExtract(primitives, salt, ikm);
+  return hkdfExpand(primitives, await primitives.importHmacKey(prk), info, length);
 }
 
 async function hkdfVectors(primitives, file) {
