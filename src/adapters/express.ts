@@ -11,7 +11,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineSession, type Session, type SessionConfig, type SessionOptions } from '#core';
-import { attachSession, discardSessionChanges } from './http.js';
+import { isThenable } from '../session/store.js';
+import { attach, discardSessionChanges } from './http.js';
 
 declare global {
   // Express's own declarations merge into this namespace (@types/express-serve-static-core): this is
@@ -61,11 +62,24 @@ export function session(options: SessionOptions | SessionConfig): SessionMiddlew
   const config = defineSession(options);
   return (req, res, next) => {
     // `next` twice is how Connect and Express take a late error: a commit failure arrives after the
-    // routes ran, and the router continues from there to the error handlers.
-    attachSession(req, res, config, next).then((session) => {
-      (req as IncomingMessage & { session: Session }).session = session;
-      next();
-    }, next);
+    // routes ran, and the router continues from there to the error handlers. No promise on the
+    // common path: with a store that answers synchronously (the cookie store on node:crypto) the
+    // routes run at once, as after any synchronous middleware.
+    let session: Session | PromiseLike<Session>;
+    try {
+      session = attach(req, res, config, next);
+    } catch (error) {
+      return next(error);
+    }
+    if (isThenable(session)) {
+      Promise.resolve(session).then((opened) => {
+        (req as IncomingMessage & { session: Session }).session = opened;
+        next();
+      }, next);
+      return;
+    }
+    (req as IncomingMessage & { session: Session }).session = session;
+    next();
   };
 }
 

@@ -10,14 +10,15 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   checkTransport,
-  commitSession,
   defineSession,
-  readSession,
   type Session,
   type SessionConfig,
   type SessionOptions,
   type SessionState,
 } from '#core';
+import { readNow } from '../session/read.js';
+import { commitNow } from '../session/commit.js';
+import { isThenable } from '../session/store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,13 +40,25 @@ async function plugin(app: FastifyInstance, options: SessionOptions | SessionCon
 
   // onRequest, not preHandler: the session is there for every later hook (auth in preValidation…).
   // A store failure goes to `done` and Fastify's error handling answers it. Callback-style hooks, not
-  // async ones, here and in onSend: an async hook costs its own promise and one more turn of the
-  // microtask queue before Fastify moves on, on every request (seen in profiles under load).
+  // async ones, here and in onSend, and no promise at all when the store answers synchronously (the
+  // cookie store on node:crypto): an async hook costs its own promise and one more turn of the
+  // microtask queue before Fastify moves on, and the later response then costs Node's HTTP stack
+  // more stream work per request (both seen in profiles under load; bench/http.ts).
   app.addHook('onRequest', (request, _reply, done) => {
-    readSession(request.headers.cookie, config).then((state) => {
-      checkTransport(state, `${request.protocol}://${request.host}`, request.headers['x-forwarded-proto']);
-      (request as Pending)[kState] = state;
-      request.session = state.session;
+    let reading: SessionState | PromiseLike<SessionState>;
+    try {
+      reading = readNow(request.headers.cookie, config);
+      if (!isThenable(reading)) attach(request, reading);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (!isThenable(reading)) return done();
+    Promise.resolve(reading).then((state) => {
+      try {
+        attach(request, state);
+      } catch (error) {
+        return done(error as Error);
+      }
       done();
     }, done);
   });
@@ -61,8 +74,16 @@ async function plugin(app: FastifyInstance, options: SessionOptions | SessionCon
     if (state === null || state === undefined) return done(null, payload);
     // Cleared first: if the commit fails, Fastify's error response runs onSend again, which must not commit twice.
     (request as Pending)[kState] = null;
-    commitSession(state, config).then((lines) => {
+    let committing: readonly string[] | PromiseLike<readonly string[]>;
+    try {
+      committing = commitNow(state, config);
       // What the async hook's rejection did: a throw here (bad header) goes to Fastify's error handling.
+      if (!isThenable(committing)) appendLines(reply, committing);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (!isThenable(committing)) return done(null, payload);
+    Promise.resolve(committing).then((lines) => {
       try {
         appendLines(reply, lines);
       } catch (error) {
@@ -71,6 +92,13 @@ async function plugin(app: FastifyInstance, options: SessionOptions | SessionCon
       done(null, payload);
     }, done);
   });
+}
+
+/** Gives the request its session, warning once if its cookie cannot survive plain HTTP. */
+function attach(request: FastifyRequest, state: SessionState): void {
+  checkTransport(state, `${request.protocol}://${request.host}`, request.headers['x-forwarded-proto']);
+  (request as Pending)[kState] = state;
+  request.session = state.session;
 }
 
 /** Adds the session's `Set-Cookie` lines to the reply, after any the application set. */

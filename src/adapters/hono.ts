@@ -8,15 +8,10 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import {
-  checkTransport,
-  commitSession,
-  defineSession,
-  readSession,
-  type Session,
-  type SessionConfig,
-  type SessionOptions,
-} from '#core';
+import { checkTransport, defineSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import { commitNow } from '../session/commit.js';
+import { readNow } from '../session/read.js';
+import { isThenable } from '../session/store.js';
 
 // Hono's own way to type a middleware's variable everywhere (`ContextVariableMap`): with it,
 // `c.get('session')` is a Session in every handler, with no `Hono<SessionEnv>` to write.
@@ -64,14 +59,18 @@ export function session<E extends SessionEnv = SessionEnv>(
 ): MiddlewareHandler<E> {
   const config = defineSession(options);
   return async function sealedSession(c: Context<E>, next: () => Promise<void>) {
-    const state = await readSession(c.req.header('cookie'), config);
+    // No await for a store that answers synchronously (the cookie store on node:crypto): each await
+    // of a value still costs a turn of the microtask queue.
+    const reading = readNow(c.req.header('cookie'), config);
+    const state = isThenable(reading) ? await reading : reading;
     checkTransport(state, c.req.url, c.req.header('x-forwarded-proto'));
     c.set('session', state.session);
     await next();
     // Hono turns a handler's exception into `c.res` (app.onError) and sets `c.error`: a failed
     // request commits nothing.
     if (c.error !== undefined) return;
-    const lines = await commitSession(state, config);
+    const committing = commitNow(state, config);
+    const lines = isThenable(committing) ? await committing : committing;
     if (lines.length === 0) return;
     // Appended straight to the finished response's headers, and only when they are immutable (a
     // `Response.redirect(…)`, a `fetch()` response passed on) answered with a copy, assigned to

@@ -14,7 +14,11 @@ import {
   type Session,
   type SessionConfig,
   type SessionOptions,
+  type SessionState,
 } from '#core';
+import { commitNow } from '../session/commit.js';
+import { readNow } from '../session/read.js';
+import { isThenable } from '../session/store.js';
 
 /** A request handler that gets the request's session; it may be async. */
 export type SessionHandler = (req: IncomingMessage, res: ServerResponse, session: Session) => unknown;
@@ -73,9 +77,23 @@ export function withSession(
       onError(error, req, res);
       if (started) res.destroy(toError(error));
     };
-    attachSession(req, res, config, fail)
-      .then((session) => handler(req, res, session))
-      .catch(fail);
+    // No promise on the common path: with a store that answers synchronously (the cookie store on
+    // node:crypto) the handler runs at once, as it would without a session.
+    let session: Session | PromiseLike<Session>;
+    let answer: unknown;
+    try {
+      session = attach(req, res, config, fail);
+      if (isThenable(session)) {
+        Promise.resolve(session)
+          .then((opened) => handler(req, res, opened))
+          .then(undefined, fail);
+        return;
+      }
+      answer = handler(req, res, session);
+    } catch (error) {
+      return fail(error);
+    }
+    if (isThenable(answer)) Promise.resolve(answer).then(undefined, fail);
   };
 }
 
@@ -101,6 +119,36 @@ export async function attachSession(
   onCommitError: (error: unknown) => void,
 ): Promise<Session> {
   const state = await readSession(req.headers.cookie, options);
+  return opened(req, res, state, () => commitSession(state, options), onCommitError);
+}
+
+/**
+ * attachSession on a config from defineSession, for this module's and Express's middleware: the
+ * session itself when the store answers synchronously, a promise otherwise. Throws what
+ * attachSession rejects with.
+ */
+export function attach(
+  req: IncomingMessage,
+  res: ServerResponse,
+  config: SessionConfig,
+  onCommitError: (error: unknown) => void,
+): Session | PromiseLike<Session> {
+  const reading = readNow(req.headers.cookie, config);
+  if (isThenable(reading))
+    return Promise.resolve(reading).then((state) =>
+      opened(req, res, state, () => commitNow(state, config), onCommitError),
+    );
+  return opened(req, res, reading, () => commitNow(reading, config), onCommitError);
+}
+
+/** The session of a read request, its commit arranged for when the response is first written. */
+function opened(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: SessionState,
+  commit: () => Lines,
+  onCommitError: (error: unknown) => void,
+): Session {
   checkTransport(
     state,
     `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`,
@@ -108,13 +156,13 @@ export async function attachSession(
   );
   // A dropped commit never calls commitSession: a server-side store would otherwise save the changes
   // under the id the cookie already carries, and they would stick without any Set-Cookie.
-  const commit = (status: number): Promise<string[]> =>
-    status >= 500 || discarded.has(res) ? NOTHING : commitSession(state, options);
-  commitBeforeHeaders(res, commit, onCommitError);
+  commitBeforeHeaders(res, (status) => (status >= 500 || discarded.has(res) ? NO_LINES : commit()), onCommitError);
   return state.session;
 }
 
-const NOTHING: Promise<string[]> = Promise.resolve([]);
+/** What a commit answers: the `Set-Cookie` lines, or a promise of them when the store is asynchronous. */
+type Lines = readonly string[] | PromiseLike<readonly string[]>;
+const NO_LINES: readonly string[] = Object.freeze([]);
 /** Responses whose session changes are dropped (see discardSessionChanges). */
 const discarded = new WeakSet<ServerResponse>();
 
@@ -143,13 +191,15 @@ const HEAD_WRITERS = ['writeHead', 'flushHeaders', 'write', 'end'] as const;
 
 /**
  * Node has no hook that runs before the head is sent and can await an async store, so the first
- * call that would send it starts the commit; that call and any later ones are queued, then replayed
- * in order once the cookie lines are in. Each method keeps its own return value: `this`, or `false`
- * from `write` (backpressure) followed by `'drain'`, which pipes and `once(res, 'drain')` wait for.
+ * call that would send it starts the commit. When the commit answers at once (a synchronous store),
+ * its lines are set and the call goes on as it was made. Otherwise that call and any later ones are
+ * queued, then replayed in order once the cookie lines are in. Each method keeps its own return
+ * value: `this`, or `false` from `write` (backpressure) followed by `'drain'`, which pipes and
+ * `once(res, 'drain')` wait for.
  */
 function commitBeforeHeaders(
   res: ServerResponse,
-  commit: (status: number) => Promise<string[]>,
+  commit: (status: number) => Lines,
   onError: (error: unknown) => void,
 ): void {
   let queue: (() => unknown)[] | undefined;
@@ -161,11 +211,13 @@ function commitBeforeHeaders(
     if (res.headersSent) res.destroy(toError(error));
     else onError(error);
   };
-  const flush = (lines: string[]): void => {
-    passThrough = true; // Node's own end() calls this.writeHead(): the replay must not queue again
+  const setLines = (lines: readonly string[]): void => {
+    if (lines.length > 0 && !(headArgs !== undefined && mergeSetCookie(headArgs, lines)))
+      res.appendHeader('set-cookie', lines as string[]);
+  };
+  const flush = (lines: readonly string[]): void => {
     try {
-      if (lines.length > 0 && !(headArgs !== undefined && mergeSetCookie(headArgs, lines)))
-        res.appendHeader('set-cookie', lines);
+      setLines(lines);
       for (const call of queue!) call();
       if (owesDrain && !res.writableNeedDrain) res.emit('drain');
     } catch (error) {
@@ -177,8 +229,24 @@ function commitBeforeHeaders(
     res[method] = function (this: ServerResponse, ...args: unknown[]) {
       if (passThrough) return original.apply(this, args);
       if (queue === undefined) {
+        if (method === 'writeHead') headArgs = args;
+        // Node's own end() calls this.writeHead(): from here on, calls go straight through (a replay too).
+        passThrough = true;
+        let lines: Lines;
+        try {
+          lines = commit(method === 'writeHead' && typeof args[0] === 'number' ? args[0] : res.statusCode);
+          if (!isThenable(lines)) setLines(lines);
+        } catch (error) {
+          fail(error);
+          return method === 'write' ? false : method === 'flushHeaders' ? undefined : this; // the call is dropped
+        }
+        if (!isThenable(lines)) return original.apply(this, args);
+        passThrough = false;
         queue = [];
-        commit(method === 'writeHead' && typeof args[0] === 'number' ? args[0] : res.statusCode).then(flush, fail);
+        Promise.resolve(lines).then((ready) => {
+          passThrough = true;
+          flush(ready);
+        }, fail);
       }
       queue.push(() => original.apply(this, args));
       if (method === 'writeHead') headArgs ??= args;

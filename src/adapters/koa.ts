@@ -9,15 +9,10 @@
  * @module
  */
 import type { Middleware } from 'koa';
-import {
-  checkTransport,
-  commitSession,
-  defineSession,
-  readSession,
-  type Session,
-  type SessionConfig,
-  type SessionOptions,
-} from '#core';
+import { checkTransport, defineSession, type Session, type SessionConfig, type SessionOptions } from '#core';
+import { commitNow } from '../session/commit.js';
+import { readNow } from '../session/read.js';
+import { isThenable } from '../session/store.js';
 
 declare module 'koa' {
   // DefaultContext is the interface @types/koa documents for augmentation: it types `ctx` in
@@ -54,11 +49,15 @@ export function session(options: SessionOptions | SessionConfig): Middleware {
   const config = defineSession(options);
   return async function sealedSession(ctx, next) {
     // ctx.get gives '' for a missing header: readSession reads that as "no cookie".
-    const state = await readSession(ctx.get('cookie'), config);
+    // No await for a store that answers synchronously (the cookie store on node:crypto): each await
+    // of a value still costs a turn of the microtask queue.
+    const reading = readNow(ctx.get('cookie'), config);
+    const state = isThenable(reading) ? await reading : reading;
     checkTransport(state, `${ctx.protocol}://${ctx.host}`, ctx.get('x-forwarded-proto'));
     ctx.session = state.session;
     await next();
-    const lines = await commitSession(state, config);
+    const committing = commitNow(state, config);
+    const lines = isThenable(committing) ? await committing : committing;
     // append, not set: Set-Cookie lines from ctx.cookies.set or other middleware stay (RFC 9110 §5.3).
     if (lines.length > 0) ctx.append('set-cookie', lines);
   };

@@ -50,12 +50,17 @@ export function sealWith(
     issuedAt: checked.issuedAt,
     expiresAt: checked.expiresAt,
   });
+  // The payload goes to its place in the token now (encodeMap's view is only good until its next call)
+  // and is encrypted from there; the ciphertext then overwrites it.
+  const payloadAt = headerEnd + NONCE_BYTES;
+  body.set(plaintext, payloadAt);
+  const payload = body.subarray(payloadAt, payloadAt + plaintext.length);
   const aad = boundData(body.subarray(0, headerEnd), checked.context);
   return continueWith(derivedKeys(runtime, checked.entry), (keys) => {
     const tokenNonce = nonce ?? xaesNonce(runtime, keys.seal);
     body.set(tokenNonce, headerEnd);
-    return continueWith(xaesSeal(runtime, keys.seal, tokenNonce, plaintext, aad), (sealed) => {
-      body.set(sealed, headerEnd + NONCE_BYTES);
+    return continueWith(xaesSeal(runtime, keys.seal, tokenNonce, payload, aad), (sealed) => {
+      body.set(sealed, payloadAt);
       return encodeToken(runtime, body);
     });
   });

@@ -26,36 +26,43 @@ import { Change, changedSinceRead, markCommitted, sessionChanges } from './sessi
  */
 export function commitWith(state: SessionState, config: SessionConfig): Promise<string[]> {
   try {
-    const internals = stateInternals(state);
-    if (internals.committed)
-      throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
-    if (config.name !== internals.config.name || !sameStore(config, internals.config)) {
-      throw new TypeError(
-        `options: expected the session options readSession() was given, got ones ` +
-          `${config.name === internals.config.name ? 'with another store' : 'for another cookie name'}`,
-      );
-    }
-    internals.committed = true;
-    const changes = sessionChanges(internals.session);
-    markCommitted(internals.session); // a later change throws: it could no longer be sent
-    // Fast path, the common read-only request: nothing done, nothing due.
-    if (changes === 0) {
-      const compiledConfig = compiledOf(config);
-      // Nothing loaded: only cookies this config can never write (an earlier one's) go.
-      if (!internals.loaded)
-        return Promise.resolve(expireLines(internals.carried & ~compiledConfig.writable, compiledConfig));
-      if (
-        internals.session.size > 0 &&
-        !internals.rotated &&
-        !rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt)
-      ) {
-        return Promise.resolve(expireLines(internals.carried & ~internals.used, compiledConfig));
-      }
-    }
-    return Promise.resolve(write(internals, config, changes));
+    return Promise.resolve(commitNow(state, config));
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/**
+ * commitWith without the promise (see readNow): the lines themselves when the store answered
+ * synchronously, a promise otherwise. Throws what commitWith rejects with.
+ */
+export function commitNow(state: SessionState, config: SessionConfig): string[] | PromiseLike<string[]> {
+  const internals = stateInternals(state);
+  if (internals.committed)
+    throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
+  if (config.name !== internals.config.name || !sameStore(config, internals.config)) {
+    throw new TypeError(
+      `options: expected the session options readSession() was given, got ones ` +
+        `${config.name === internals.config.name ? 'with another store' : 'for another cookie name'}`,
+    );
+  }
+  internals.committed = true;
+  const changes = sessionChanges(internals.session);
+  markCommitted(internals.session); // a later change throws: it could no longer be sent
+  // Fast path, the common read-only request: nothing done, nothing due.
+  if (changes === 0) {
+    const compiledConfig = compiledOf(config);
+    // Nothing loaded: only cookies this config can never write (an earlier one's) go.
+    if (!internals.loaded) return expireLines(internals.carried & ~compiledConfig.writable, compiledConfig);
+    if (
+      internals.session.size > 0 &&
+      !internals.rotated &&
+      !rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt)
+    ) {
+      return expireLines(internals.carried & ~internals.used, compiledConfig);
+    }
+  }
+  return write(internals, config, changes);
 }
 
 /**
@@ -134,7 +141,8 @@ function writeFor(
       );
     }
     const layout = layOut(value, config, compiledForSession(config, compiledConfig, session));
-    const lines = () => layout.lines.concat(expireLines(carried & ~layout.mask, compiledConfig));
+    const stale = carried & ~layout.mask;
+    const lines = () => (stale === 0 ? layout.lines : layout.lines.concat(expireLines(stale, compiledConfig)));
     // The old entry goes only once the new one is safely saved: a failed save keeps the user logged
     // in. A store that honours context.replaces has deleted it already; this is for older stores.
     if ((changes & Change.Regenerated) !== 0 && oldId !== undefined)

@@ -79,27 +79,37 @@ export function stateInternals(state: unknown): StateInternals {
  */
 export function readWith(cookieHeader: string | null | undefined, config: SessionConfig): Promise<SessionState> {
   try {
-    const cookies = sessionCookies(cookieHeader, config.name);
-    const carried = cookies.mask;
-    const found = carried === 0 ? undefined : readCarried(cookies, config, compiledOf(config));
-    if (found?.value === undefined)
-      return Promise.resolve(emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined));
-    const context = storeContext(config, undefined, undefined, null);
-    // The cookie store decodes straight into the request's session; other stores return their data.
-    const direct = directCookieStore(config.store);
-    let target: Session | undefined;
-    const loading =
-      direct === undefined
-        ? bounded(config.store.load(found.value, context), config.storeTimeout, 'load')
-        : direct.load(found.value, context, (target = new Session()));
-    if (isThenable(loading))
-      return Promise.resolve(loading).then((result) =>
-        stateOf(config, carried, found.used, result, target, context.now),
-      );
-    return Promise.resolve(stateOf(config, carried, found.used, loading, target, context.now));
+    return Promise.resolve(readNow(cookieHeader, config));
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/**
+ * readWith without the promise, for the adapters whose framework takes a callback (Fastify's hooks,
+ * Connect's `next`): the state itself when the store answered synchronously (the cookie store on
+ * node:crypto), so such a request never waits a turn of the microtask queue; a promise otherwise.
+ * Throws what readWith rejects with.
+ */
+export function readNow(
+  cookieHeader: string | null | undefined,
+  config: SessionConfig,
+): SessionState | PromiseLike<SessionState> {
+  const cookies = sessionCookies(cookieHeader, config.name);
+  const carried = cookies.mask;
+  const found = carried === 0 ? undefined : readCarried(cookies, config, compiledOf(config));
+  if (found?.value === undefined)
+    return emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined);
+  const context = storeContext(config, undefined, undefined, null);
+  const direct = directCookieStore(config.store);
+  let target: Session | undefined;
+  const loading =
+    direct === undefined
+      ? bounded(config.store.load(found.value, context), config.storeTimeout, 'load')
+      : direct.load(found.value, context, (target = new Session()));
+  if (isThenable(loading))
+    return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result, target, context.now));
+  return stateOf(config, carried, found.used, loading, target, context.now);
 }
 
 /** The state of a request whose cookie the store loaded (into `target`, or its own map), or judged invalid. */

@@ -44,31 +44,47 @@ describe('sealed-session/http beyond the suite', () => {
     assert.throws(() => withSession(() => {}, { name: 'sid' }), { name: 'TypeError', message: /got neither/ });
   });
 
-  // The timeout only guards against a hang (a missing 'drain'); nothing here measures speed.
-  test(
-    'a streamed response gets the cookie in its head, and write() backpressure is honoured (false, then drain)',
-    { timeout: 10_000 },
-    async () => {
-      const firstWrite: boolean[] = [];
-      const chunk = 'y'.repeat(16 * 1024);
-      const url = await serve(
-        withSession(async (_req, res, session) => {
-          session.set('streamed', 'yes');
-          const written = res.write('start;');
-          firstWrite.push(written);
-          // A writer that honours backpressure waits for 'drain' (pipe() does the same): without it, a hang.
-          if (!written) await once(res, 'drain');
-          Readable.from(Array.from({ length: 64 }, () => chunk)).pipe(res);
-        }, options),
-      );
-      const response = await fetch(url);
-      const body = await response.text();
-      assert.deepEqual(firstWrite, [false], 'the first write is queued behind the commit');
-      assert.equal(body.length, 'start;'.length + 64 * chunk.length);
-      assert.ok(body.startsWith('start;yyy'));
-      assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=ss1\./);
+  // A store that answers with promises: the first call that writes the head then waits for the commit.
+  const inner = memoryStore({ keys });
+  const asyncStore: SessionStore = {
+    load: (value, context) => Promise.resolve(inner.load(value, context)),
+    save: (session, context) => Promise.resolve(inner.save(session, context)),
+  };
+  const stores = [
+    { kind: 'synchronous (the cookie store): the write goes straight through', options, firstWrite: true },
+    {
+      kind: 'asynchronous: the first write is queued behind the commit',
+      options: { name: 'sid', store: asyncStore, cookie: { secure: false } },
+      firstWrite: false,
     },
-  );
+  ];
+  for (const store of stores) {
+    // The timeout only guards against a hang (a missing 'drain'); nothing here measures speed.
+    test(
+      `a streamed response gets the cookie in its head, and write() backpressure is honoured; store ${store.kind}`,
+      { timeout: 10_000 },
+      async () => {
+        const firstWrite: boolean[] = [];
+        const chunk = 'y'.repeat(16 * 1024);
+        const url = await serve(
+          withSession(async (_req, res, session) => {
+            session.set('streamed', 'yes');
+            const written = res.write('start;');
+            firstWrite.push(written);
+            // A writer that honours backpressure waits for 'drain' (pipe() does the same): without it, a hang.
+            if (!written) await once(res, 'drain');
+            Readable.from(Array.from({ length: 64 }, () => chunk)).pipe(res);
+          }, store.options),
+        );
+        const response = await fetch(url);
+        const body = await response.text();
+        assert.deepEqual(firstWrite, [store.firstWrite]);
+        assert.equal(body.length, 'start;'.length + 64 * chunk.length);
+        assert.ok(body.startsWith('start;yyy'));
+        assert.match(response.headers.getSetCookie()[0] ?? '', /^sid=[^;]+; /);
+      },
+    );
+  }
 
   test("writeHead's own Set-Cookie (object and flat-array forms) is kept alongside the session's", async () => {
     const url = await serve(
