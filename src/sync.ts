@@ -20,7 +20,7 @@ export type { UnsealResult } from './core/result.js';
  * ```
  */
 export function sealSync(data: ReadonlyMap<string, string>, options: SealOptions): string {
-  return sealWith(nodeRuntime, data, options) as string;
+  return sealWith(nodeRuntime, data, options);
 }
 
 /**
@@ -31,7 +31,7 @@ export function sealSync(data: ReadonlyMap<string, string>, options: SealOptions
  * ```
  */
 export function unsealSync(token: string, options: UnsealOptions): UnsealResult {
-  return unsealWith(nodeRuntime, token, options) as UnsealResult;
+  return unsealWith(nodeRuntime, token, options);
 }
 
 /**
@@ -42,7 +42,7 @@ export function unsealSync(token: string, options: UnsealOptions): UnsealResult 
  * ```
  */
 export function signSync(data: ReadonlyMap<string, string>, options: SealOptions): string {
-  return signWith(nodeRuntime, data, options) as string;
+  return signWith(nodeRuntime, data, options);
 }
 
 /**
@@ -53,5 +53,5 @@ export function signSync(data: ReadonlyMap<string, string>, options: SealOptions
  * ```
  */
 export function verifySync(token: string, options: UnsealOptions): UnsealResult {
-  return verifyWith(nodeRuntime, token, options) as UnsealResult;
+  return verifyWith(nodeRuntime, token, options);
 }

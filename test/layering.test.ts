@@ -1,6 +1,6 @@
 /**
  * The layers of src/, each importing only the ones below it (STYLE.md "What that means here", 2):
- * text → format → keys → crypto → core → session → stores → adapters. The entries at the top of src/ (index.ts,
+ * async → text → format → keys → crypto → core → session → stores → adapters. The entries at the top of src/ (index.ts,
  * web.ts, sync.ts, …) bind a runtime and may import any layer; nothing imports an entry except
  * through the package's own `#core` import, which only stores and adapters may use.
  */
@@ -11,11 +11,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
 
-const LAYERS = ['text', 'format', 'keys', 'crypto', 'core', 'session', 'stores', 'adapters'] as const;
+const LAYERS = ['async', 'text', 'format', 'keys', 'crypto', 'core', 'session', 'stores', 'adapters'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** What a layer may import besides its own folder and the layers below it. */
 const OUTSIDE: Readonly<Record<Layer, RegExp>> = {
+  async: /^$/, // composing values that may be promises (node:crypto answers at once, WebCrypto later): pure
   text: /^$/, // UTF-8 and how values are named in error messages: pure
   format: /^$/, // the token layout, codec and base64url: pure, no runtime, no platform module
   keys: /^$/, // keyrings and their secrets: pure

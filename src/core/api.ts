@@ -4,7 +4,8 @@
  * types and behaviour cannot drift apart; only the runtime differs.
  */
 import { encodeBase64url } from '../format/base64url.js';
-import type { CryptoRuntime, MaybePromise } from '../crypto/runtime.js';
+import { callAsPromise, type MaybePromise } from '../async/maybe-promise.js';
+import type { CryptoRuntime } from '../crypto/runtime.js';
 import type { SealOptions, UnsealOptions } from './options.js';
 import type { UnsealResult } from './result.js';
 import { sealWith, unsealWith } from './seal.js';
@@ -74,6 +75,7 @@ export interface DirectCore {
   verify(token: string, options: UnsealOptions, into?: Map<string, string>): MaybePromise<UnsealResult>;
 }
 
+/** {@link DirectCore} on one runtime. */
 export function bindDirectCore(runtime: CryptoRuntime): DirectCore {
   return Object.freeze({
     generateKey: bindGenerateKey(runtime),
@@ -108,33 +110,20 @@ export function bindGenerateKey(runtime: CryptoRuntime): SealedSessionCore['gene
 
 /** {@link SealedSessionCore.seal} on one runtime: every result a promise, every programmer error a rejection. */
 export function bindSeal(runtime: CryptoRuntime): SealedSessionCore['seal'] {
-  return (data, options) => settle(() => sealWith(runtime, data, options));
+  return (data, options) => callAsPromise(sealWith, runtime, data, options);
 }
 
 /** {@link SealedSessionCore.unseal} on one runtime. */
 export function bindUnseal(runtime: CryptoRuntime): SealedSessionCore['unseal'] {
-  return (token, options) => settle(() => unsealWith(runtime, token, options));
+  return (token, options) => callAsPromise(unsealWith, runtime, token, options);
 }
 
 /** {@link SealedSessionCore.sign} on one runtime. */
 export function bindSign(runtime: CryptoRuntime): SealedSessionCore['sign'] {
-  return (data, options) => settle(() => signWith(runtime, data, options));
+  return (data, options) => callAsPromise(signWith, runtime, data, options);
 }
 
 /** {@link SealedSessionCore.verify} on one runtime. */
 export function bindVerify(runtime: CryptoRuntime): SealedSessionCore['verify'] {
-  return (token, options) => settle(() => verifyWith(runtime, token, options));
-}
-
-/**
- * `run()` as a promise, a throw as a rejection. Not an async function: one returning the runtime's
- * promise would wrap it in a second one and cost two more turns of the microtask queue, which on
- * WebCrypto delays the wake-up after each call into the thread pool.
- */
-function settle<T>(run: () => MaybePromise<T>): Promise<T> {
-  try {
-    return Promise.resolve(run());
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return (token, options) => callAsPromise(verifyWith, runtime, token, options);
 }

@@ -18,7 +18,8 @@ import {
 } from '../format/token.js';
 import { derivedKeys } from '../crypto/keys.js';
 import { xaesNonce, xaesOpen, xaesSeal } from '../crypto/xaes.js';
-import { continueWith, type CryptoRuntime, type MaybePromise } from '../crypto/runtime.js';
+import { continueWith, type MaybePromise } from '../async/maybe-promise.js';
+import type { CryptoRuntime, SyncCryptoRuntime } from '../crypto/runtime.js';
 import { checkSealOptions, checkUnsealOptions, type SealOptions, type UnsealOptions } from './options.js';
 import { failure, judge, type UnsealResult } from './result.js';
 
@@ -26,7 +27,21 @@ import { failure, judge, type UnsealResult } from './result.js';
  * Seals a map into a token. `nonce` is an internal parameter for known-answer
  * tests only; the public functions always take it from xaesNonce (a batch prefix
  * and fresh random bytes from the CSPRNG: crypto/xaes.ts).
+ * On a {@link SyncCryptoRuntime} every step is a value, and continueWith passes values on as values,
+ * so the result is one: the overload says so, and sync.ts needs no cast.
  */
+export function sealWith(
+  runtime: SyncCryptoRuntime,
+  data: ReadonlyMap<string, string>,
+  options: SealOptions,
+  nonce?: Uint8Array,
+): string;
+export function sealWith(
+  runtime: CryptoRuntime,
+  data: ReadonlyMap<string, string>,
+  options: SealOptions,
+  nonce?: Uint8Array,
+): MaybePromise<string>;
 export function sealWith(
   runtime: CryptoRuntime,
   data: ReadonlyMap<string, string>,
@@ -69,7 +84,20 @@ export function sealWith(
 /**
  * Opens a sealed token. Never throws for any token; throws only for bad options.
  * `into`: an empty map to decode the data into (see decodeMap); the result's data is then it.
+ * A value on a SyncCryptoRuntime, as for sealWith.
  */
+export function unsealWith(
+  runtime: SyncCryptoRuntime,
+  token: string,
+  options: UnsealOptions,
+  into?: Map<string, string>,
+): UnsealResult;
+export function unsealWith(
+  runtime: CryptoRuntime,
+  token: string,
+  options: UnsealOptions,
+  into?: Map<string, string>,
+): MaybePromise<UnsealResult>;
 export function unsealWith(
   runtime: CryptoRuntime,
   token: string,

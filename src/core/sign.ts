@@ -15,11 +15,21 @@ import {
   writeHeader,
 } from '../format/token.js';
 import { derivedKeys } from '../crypto/keys.js';
-import { continueWith, type CryptoRuntime, type MaybePromise } from '../crypto/runtime.js';
+import { continueWith, type MaybePromise } from '../async/maybe-promise.js';
+import type { CryptoRuntime, SyncCryptoRuntime } from '../crypto/runtime.js';
 import { checkSealOptions, checkUnsealOptions, type SealOptions, type UnsealOptions } from './options.js';
 import { failure, judge, type UnsealResult } from './result.js';
 
-/** Signs a map: the token carries the payload in the clear and an HMAC over header, context and payload. */
+/**
+ * Signs a map: the token carries the payload in the clear and an HMAC over header, context and payload.
+ * A value on a SyncCryptoRuntime, as for sealWith (seal.ts).
+ */
+export function signWith(runtime: SyncCryptoRuntime, data: ReadonlyMap<string, string>, options: SealOptions): string;
+export function signWith(
+  runtime: CryptoRuntime,
+  data: ReadonlyMap<string, string>,
+  options: SealOptions,
+): MaybePromise<string>;
 export function signWith(
   runtime: CryptoRuntime,
   data: ReadonlyMap<string, string>,
@@ -52,7 +62,22 @@ export function signWith(
   );
 }
 
-/** Verifies a signed token. Never throws for any token; throws only for bad options. `into`: as for unsealWith. */
+/**
+ * Verifies a signed token. Never throws for any token; throws only for bad options. `into`: as for
+ * unsealWith. A value on a SyncCryptoRuntime, as for sealWith (seal.ts).
+ */
+export function verifyWith(
+  runtime: SyncCryptoRuntime,
+  token: string,
+  options: UnsealOptions,
+  into?: Map<string, string>,
+): UnsealResult;
+export function verifyWith(
+  runtime: CryptoRuntime,
+  token: string,
+  options: UnsealOptions,
+  into?: Map<string, string>,
+): MaybePromise<UnsealResult>;
 export function verifyWith(
   runtime: CryptoRuntime,
   token: string,

@@ -3,7 +3,8 @@
  * runtimes share one implementation (WebCrypto's deriveBits and Node's hkdfSync
  * would be two). It runs once per key, never per token (keys.ts).
  */
-import { continueWith, type CryptoRuntime, type HmacKey, type MaybePromise } from './runtime.js';
+import { continueWith, type MaybePromise } from '../async/maybe-promise.js';
+import type { CryptoRuntime, HmacKey } from './runtime.js';
 
 const HASH_BYTES = 32;
 

@@ -9,10 +9,11 @@
  * token and a signed token never share key material, and a secret of any
  * length ≥ 32 bytes becomes a uniform 256-bit key.
  */
+import { cacheMaybePromise, continueWith, type MaybePromise } from '../async/maybe-promise.js';
 import type { KeyEntry } from '../keys/keyring.js';
 import { utf8Encoder } from '../text/utf8.js';
 import { hkdfExpand, hkdfExtract } from './hkdf.js';
-import { continueWith, whenSettled, type CryptoRuntime, type HmacKey, type MaybePromise } from './runtime.js';
+import type { CryptoRuntime, HmacKey } from './runtime.js';
 import { xaesKey, type XaesKey } from './xaes.js';
 
 const SALT = utf8Encoder.encode('sealed-session/v1');
@@ -31,29 +32,41 @@ export function derivedKeys(runtime: CryptoRuntime, entry: KeyEntry): MaybePromi
   let cache = caches.get(runtime);
   if (cache === undefined) caches.set(runtime, (cache = new WeakMap()));
   let keys = cache.get(entry);
-  if (keys === undefined) {
-    const derived = derive(runtime, entry.secret);
-    keys = derived;
-    cache.set(entry, derived);
-    whenSettled(
-      derived,
-      (value) => void (cache.get(entry) === derived && cache.set(entry, value)),
-      () => void (cache.get(entry) === derived && cache.delete(entry)),
-    );
-  }
+  if (keys === undefined) cacheMaybePromise(cache, entry, (keys = derive(runtime, entry.secret)));
   return keys;
 }
 
+// Three steps, each waiting for the one before it: the PRK, then the seal key, then the sign key;
+// each helper below is one HKDF step and the key import after it. Sequential on purpose: two
+// WebCrypto chains in flight would leave one rejection unhandled when the other fails first, and
+// derivation runs once per key, not per token.
+
 function derive(runtime: CryptoRuntime, secret: Uint8Array): MaybePromise<DerivedKeys> {
-  return continueWith(hkdfExtract(runtime, SALT, secret), (prk) =>
-    continueWith(runtime.importHmacKey(prk), (prkKey) =>
-      continueWith(hkdfExpand(runtime, prkKey, SEAL_LABEL, 32), (sealBytes) =>
-        continueWith(hkdfExpand(runtime, prkKey, SIGN_LABEL, 32), (signBytes) =>
-          continueWith(xaesKey(runtime, sealBytes), (seal) =>
-            continueWith(runtime.importHmacKey(signBytes), (sign): DerivedKeys => Object.freeze({ seal, sign })),
-          ),
-        ),
+  return continueWith(prkKey(runtime, secret), (prk) =>
+    continueWith(expandedKey(runtime, prk, SEAL_LABEL, xaesKey), (seal) =>
+      continueWith(expandedKey(runtime, prk, SIGN_LABEL, hmacKey), (sign): DerivedKeys =>
+        Object.freeze({ seal, sign }),
       ),
     ),
   );
+}
+
+/** HKDF-Extract's PRK, imported as the HMAC key HKDF-Expand runs on. */
+function prkKey(runtime: CryptoRuntime, secret: Uint8Array): MaybePromise<HmacKey> {
+  return continueWith(hkdfExtract(runtime, SALT, secret), (prk) => hmacKey(runtime, prk));
+}
+
+/** HKDF-Expand(PRK, label, 32), prepared as a key by `prepare`. */
+function expandedKey<K>(
+  runtime: CryptoRuntime,
+  prk: HmacKey,
+  label: Uint8Array,
+  prepare: (runtime: CryptoRuntime, bytes: Uint8Array) => MaybePromise<K>,
+): MaybePromise<K> {
+  return continueWith(hkdfExpand(runtime, prk, label, 32), (bytes) => prepare(runtime, bytes));
+}
+
+/** `bytes` imported as an HMAC-SHA256 key. */
+function hmacKey(runtime: CryptoRuntime, bytes: Uint8Array): MaybePromise<HmacKey> {
+  return runtime.importHmacKey(bytes);
 }

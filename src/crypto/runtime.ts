@@ -5,10 +5,11 @@
  * is written once against it. Only primitives live behind it: AES-256-GCM,
  * the AES-256 block function, HMAC-SHA256 and a CSPRNG, plus base64url, because Node's native codec is an
  * order of magnitude faster than portable JavaScript on large sessions.
- * Nothing here is invented; see SECURITY.md.
+ * Nothing here is invented; see SECURITY.md. Composing the answers, values on Node and promises on
+ * WebCrypto: async/maybe-promise.ts.
  */
 
-export type MaybePromise<T> = T | Promise<T>;
+import type { MaybePromise } from '../async/maybe-promise.js';
 
 /** An imported HMAC-SHA256 key: a KeyObject on Node, a CryptoKey on WebCrypto. */
 export type HmacKey = object;
@@ -54,34 +55,4 @@ export interface SyncCryptoRuntime extends CryptoRuntime {
   importAesGcmKey(raw: Uint8Array): AesGcmKey;
   aesGcmEncrypt(key: AesGcmKey, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
   aesGcmDecrypt(key: AesGcmKey, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null;
-}
-
-/**
- * For caches of maybe-promises: once `pending` settles, `resolved(value)` lets the cache swap the
- * promise for its value (later readers then skip a microtask turn) and `failed()` lets it drop the
- * entry (a failure must not stick). Nothing happens for a value that is not a promise.
- */
-export function whenSettled<T>(pending: MaybePromise<T>, resolved: (value: T) => void, failed: () => void): void {
-  if (isPromise(pending)) pending.then(resolved, failed);
-}
-
-/**
- * Runs `next` on a value that may or may not be a promise, without turning a
- * synchronous value into a promise: this is what lets the same composition serve
- * the synchronous Node API and the asynchronous WebCrypto one. (Not named `then`: a module
- * that exports `then` is itself a thenable, and `await import()` of it would call it.)
- */
-export function continueWith<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
-  return isPromise(value) ? value.then(next) : next(value);
-}
-
-/**
- * Whether a runtime's answer is a promise. A thenable check, not `instanceof Promise`: a runtime
- * may hand back promises of another realm (Next.js's edge sandbox runs our code in a `vm` context
- * while its `crypto.subtle` belongs to the outer one), and `instanceof` is false for those, which
- * sent a pending promise on as if it were bytes (issue 15: "e.subarray is not a function"). No
- * value a runtime resolves to (bytes, keys, booleans, null) has a `then` method.
- */
-export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

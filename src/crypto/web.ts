@@ -4,7 +4,8 @@
  * runtimes and browsers. Asynchronous, as WebCrypto is.
  */
 import { decodeBase64url, encodeBase64url } from '../format/base64url.js';
-import type { AesBlockKey, AesGcmKey, CryptoRuntime, HmacKey, MaybePromise } from './runtime.js';
+import type { MaybePromise } from '../async/maybe-promise.js';
+import type { AesBlockKey, AesGcmKey, CryptoRuntime, HmacKey } from './runtime.js';
 
 const HMAC_SHA256 = Object.freeze({ name: 'HMAC', hash: 'SHA-256' });
 /** HMAC with an empty key is HMAC with a block of zeros (RFC 2104 §2); importKey rejects empty keys. */

@@ -20,14 +20,8 @@
  *
  * Composed only of the runtime's AES-256 block function and AES-256-GCM.
  */
-import {
-  continueWith,
-  whenSettled,
-  type AesBlockKey,
-  type AesGcmKey,
-  type CryptoRuntime,
-  type MaybePromise,
-} from './runtime.js';
+import { cacheMaybePromise, continueWith, whenSettled, type MaybePromise } from '../async/maybe-promise.js';
+import type { AesBlockKey, AesGcmKey, CryptoRuntime } from './runtime.js';
 
 /**
  * XAES-256-GCM's nonce: 192 bits (C2SP XAES-256-GCM). Defined here, by the cipher; the token format
@@ -99,12 +93,7 @@ class Subkeys {
   /** Oldest entry out first; a pending derivation is replaced by its result, or dropped if it fails. */
   remember(prefix: string, subkey: MaybePromise<AesGcmKey>): void {
     if (this.#cache.size >= SUBKEY_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(prefix, subkey);
-    whenSettled(
-      subkey,
-      (resolved) => void (this.#cache.get(prefix) === subkey && this.#cache.set(prefix, resolved)),
-      () => void (this.#cache.get(prefix) === subkey && this.#cache.delete(prefix)),
-    );
+    cacheMaybePromise(this.#cache, prefix, subkey);
   }
 
   /** How many subkeys of other prefixes are cached (the current one is not counted). */

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { createContext, runInContext } from 'node:vm';
 import * as node from '../../src/index.js';
 import * as web from '../../src/web.js';
-import { isPromise, continueWith, whenSettled } from '../../src/crypto/runtime.js';
+import { isThenable, continueWith, whenSettled } from '../../src/async/maybe-promise.js';
 import { webRuntime } from '../../src/crypto/web.js';
 import { xaesSeal, xaesKey, type XaesKey } from '../../src/crypto/xaes.js';
 import { SAMPLE_SESSION, SECRET_A, hex, toHex } from '../helpers.js';
@@ -70,10 +70,10 @@ test('the harness really crosses realms: promises and buffers from the facade fa
   assert.equal(foreignBytes('x') instanceof Uint8Array, false);
 });
 
-describe('runtime.ts: promises of another realm are promises', () => {
-  test('isPromise: true for a foreign promise, false for the values runtimes resolve to', () => {
-    assert.equal(isPromise(ForeignPromise.resolve(1)), true);
-    assert.equal(isPromise(Promise.resolve(1)), true);
+describe('async/maybe-promise.ts: promises of another realm are promises', () => {
+  test('isThenable: true for a foreign promise, false for the values runtimes resolve to', () => {
+    assert.equal(isThenable(ForeignPromise.resolve(1)), true);
+    assert.equal(isThenable(Promise.resolve(1)), true);
     const values = [
       new Uint8Array(2),
       foreignBytes('ab'),
@@ -85,7 +85,7 @@ describe('runtime.ts: promises of another realm are promises', () => {
       Object.create(null),
       'then',
     ];
-    values.forEach((value, index) => assert.equal(isPromise(value as never), false, `values[${index}]`));
+    values.forEach((value, index) => assert.equal(isThenable(value as never), false, `values[${index}]`));
   });
 
   test('continueWith() waits for a foreign promise instead of handing it on as the value', async () => {
@@ -94,10 +94,10 @@ describe('runtime.ts: promises of another realm are promises', () => {
       seen.push(bytes);
       return bytes.subarray(1).length;
     });
-    assert.equal(isPromise(result), true);
+    assert.equal(isThenable(result), true);
     assert.equal(await result, 2);
     assert.equal(seen.length, 1);
-    assert.equal(isPromise(seen[0] as never), false);
+    assert.equal(isThenable(seen[0] as never), false);
   });
 
   test('whenSettled() swaps in the value of a foreign promise, and drops a foreign rejection', async () => {
