@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineSession, type Session, type SessionConfig, type SessionOptions } from '#core';
-import { isThenable } from '../session/store.js';
+import { isThenable } from '../async/maybe-promise.js';
 import { attach, discardSessionChanges } from './http.js';
 
 declare global {

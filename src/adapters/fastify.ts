@@ -18,7 +18,7 @@ import {
 } from '#core';
 import { readNow } from '../session/read.js';
 import { commitNow } from '../session/commit.js';
-import { isThenable } from '../session/store.js';
+import { isThenable } from '../async/maybe-promise.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -11,7 +11,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { checkTransport, defineSession, type Session, type SessionConfig, type SessionOptions } from '#core';
 import { commitNow } from '../session/commit.js';
 import { readNow } from '../session/read.js';
-import { isThenable } from '../session/store.js';
+import { isThenable } from '../async/maybe-promise.js';
 
 // Hono's own way to type a middleware's variable everywhere (`ContextVariableMap`): with it,
 // `c.get('session')` is a Session in every handler, with no `Hono<SessionEnv>` to write.

@@ -18,7 +18,7 @@ import {
 } from '#core';
 import { commitNow } from '../session/commit.js';
 import { readNow } from '../session/read.js';
-import { isThenable } from '../session/store.js';
+import { isThenable } from '../async/maybe-promise.js';
 
 /** A request handler that gets the request's session; it may be async. */
 export type SessionHandler = (req: IncomingMessage, res: ServerResponse, session: Session) => unknown;

@@ -12,7 +12,7 @@ import type { Middleware } from 'koa';
 import { checkTransport, defineSession, type Session, type SessionConfig, type SessionOptions } from '#core';
 import { commitNow } from '../session/commit.js';
 import { readNow } from '../session/read.js';
-import { isThenable } from '../session/store.js';
+import { isThenable } from '../async/maybe-promise.js';
 
 declare module 'koa' {
   // DefaultContext is the interface @types/koa documents for augmentation: it types `ctx` in

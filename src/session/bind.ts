@@ -11,11 +11,12 @@
  */
 import type { DirectCore, SealedSessionCore } from '../core/api.js';
 import type { Keyring } from '../keys/keyring.js';
-import { commitWith } from './commit.js';
+import { callAsPromise, type MaybePromise } from '../async/maybe-promise.js';
+import { commitNow } from './commit.js';
 import { makeCookieStore, type CookieStoreOptions } from './cookie-store.js';
 import { makeMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.js';
-import { configure, resolve, type SessionConfig, type SessionOptions } from './options.js';
-import { readWith, type SessionState } from './read.js';
+import { configure, type SessionConfig, type SessionOptions } from './options.js';
+import { readNow, type SessionState } from './read.js';
 import type { SessionStore } from './store.js';
 
 /** The session API, identical in every build. */
@@ -105,22 +106,36 @@ export function bindDefineSession(defaultStore: DefaultStore, headLimit?: HeadLi
 }
 
 // readSession and commitSession are not async functions themselves: one promise per call, not two
-// (this is every request's path).
+// (this is every request's path). A bad option rejects, as every failure of an async call does.
 
 /** {@link SessionApi.readSession} of one build. */
 export function bindReadSession(defaultStore: DefaultStore, headLimit?: HeadLimit): SessionApi['readSession'] {
-  return (cookieHeader, options) => {
-    const config = resolve(options, defaultStore, headLimit);
-    return config instanceof Promise ? config : readWith(cookieHeader, config);
-  };
+  return (cookieHeader, options) => callAsPromise(readWithOptions, cookieHeader, options, defaultStore, headLimit);
 }
 
 /** {@link SessionApi.commitSession} of one build. */
 export function bindCommitSession(defaultStore: DefaultStore, headLimit?: HeadLimit): SessionApi['commitSession'] {
-  return (state, options) => {
-    const config = resolve(options, defaultStore, headLimit);
-    return config instanceof Promise ? config : commitWith(state, config);
-  };
+  return (state, options) => callAsPromise(commitWithOptions, state, options, defaultStore, headLimit);
+}
+
+/** readNow on the config of `options`: throws for bad options, which callAsPromise makes a rejection. */
+function readWithOptions(
+  cookieHeader: string | null | undefined,
+  options: SessionOptions | SessionConfig,
+  defaultStore: DefaultStore,
+  headLimit: HeadLimit | undefined,
+): MaybePromise<SessionState> {
+  return readNow(cookieHeader, configure(options, defaultStore, headLimit));
+}
+
+/** commitNow on the config of `options`, as readWithOptions. */
+function commitWithOptions(
+  state: SessionState,
+  options: SessionOptions | SessionConfig,
+  defaultStore: DefaultStore,
+  headLimit: HeadLimit | undefined,
+): MaybePromise<string[]> {
+  return commitNow(state, configure(options, defaultStore, headLimit));
 }
 
 /** {@link SessionApi.cookieStore} of one build. */

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { continueWith, type MaybePromise } from '../async/maybe-promise.js';
 import { describe } from '../text/describe.js';
 import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
@@ -16,27 +17,16 @@ import { directCookieStore } from './cookie-store.js';
 import { compiledForSession } from './lifetime.js';
 import { compiledOf, sameStore, type SessionConfig } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
-import { afterStore, bounded, type SaveContext } from './store.js';
+import { bounded, type SaveContext } from './store.js';
 import { Change, changedSinceRead, markCommitted, sessionChanges } from './session.js';
 
 /**
- * commitSession on a resolved config. Not an async function: the common request (nothing changed,
- * nothing due) is answered without a store call, and costs one promise; the rest goes to write().
- * Anything thrown still arrives as a rejection.
+ * The `Set-Cookie` lines that answer a request's session, on a resolved config: the lines themselves
+ * when the store answered synchronously, a promise otherwise (see readNow). Not an async function:
+ * the common request (nothing changed, nothing due) is answered without a store call, and costs one
+ * promise in commitSession; the rest goes to write(). Throws what commitSession rejects with.
  */
-export function commitWith(state: SessionState, config: SessionConfig): Promise<string[]> {
-  try {
-    return Promise.resolve(commitNow(state, config));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/**
- * commitWith without the promise (see readNow): the lines themselves when the store answered
- * synchronously, a promise otherwise. Throws what commitWith rejects with.
- */
-export function commitNow(state: SessionState, config: SessionConfig): string[] | PromiseLike<string[]> {
+export function commitNow(state: SessionState, config: SessionConfig): MaybePromise<string[]> {
   const internals = stateInternals(state);
   if (internals.committed)
     throw new TypeError('state: expected a state not yet committed, got one commitSession() already answered');
@@ -67,10 +57,10 @@ export function commitNow(state: SessionState, config: SessionConfig): string[] 
 
 /**
  * Everything but the fast path: what to save, destroy and expire. Written as steps chained with
- * afterStore rather than awaits, so a store that answers synchronously (the cookie store on
+ * continueWith rather than awaits, so a store that answers synchronously (the cookie store on
  * node:crypto) costs no extra promise; a store's promises are waited for in the same order.
  */
-function write(internals: StateInternals, config: SessionConfig, changes: number): string[] | PromiseLike<string[]> {
+function write(internals: StateInternals, config: SessionConfig, changes: number): MaybePromise<string[]> {
   const destroyed = (changes & Change.Destroyed) !== 0;
   const regenerated = (changes & Change.Regenerated) !== 0;
   const fresh = regenerated || destroyed || !internals.loaded;
@@ -83,7 +73,7 @@ function write(internals: StateInternals, config: SessionConfig, changes: number
     fresh ? null : internals.issuedAt,
   );
   if (destroyed && id !== undefined) {
-    return afterStore(bounded(config.store.destroy?.(id, context), config.storeTimeout, 'destroy'), () =>
+    return continueWith(bounded(config.store.destroy?.(id, context), config.storeTimeout, 'destroy'), () =>
       writeFor(internals, config, changes, context, undefined),
     );
   }
@@ -97,7 +87,7 @@ function writeFor(
   changes: number,
   context: SaveContext,
   oldId: string | undefined,
-): string[] | PromiseLike<string[]> {
+): MaybePromise<string[]> {
   const { session, carried, used, loaded } = internals;
   const compiledConfig = compiledOf(config);
   const store = config.store;
@@ -111,7 +101,7 @@ function writeFor(
     if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0)
       return expireLines(carried & ~compiledConfig.writable, compiledConfig);
     if (oldId !== undefined)
-      return afterStore(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), () =>
+      return continueWith(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), () =>
         expireLines(carried, compiledConfig),
       );
     return expireLines(carried, compiledConfig);
@@ -131,7 +121,7 @@ function writeFor(
     direct !== undefined
       ? direct.save(session, context)
       : bounded(store.save(session, context), config.storeTimeout, 'save');
-  return afterStore(saving, (value: unknown) => {
+  return continueWith(saving, (value: unknown) => {
     // The entry this request loaded is gone (destroyed, expired, evicted, revoked) and the store saved
     // nothing: expire the cookie rather than bring the session back under a new id.
     if (value === null && direct === undefined) return expireLines(carried, compiledConfig);
@@ -146,7 +136,7 @@ function writeFor(
     // The old entry goes only once the new one is safely saved: a failed save keeps the user logged
     // in. A store that honours context.replaces has deleted it already; this is for older stores.
     if ((changes & Change.Regenerated) !== 0 && oldId !== undefined)
-      return afterStore(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), lines);
+      return continueWith(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), lines);
     return lines();
   });
 }

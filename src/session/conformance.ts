@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { commitWith } from './commit.js';
+import { commitNow } from './commit.js';
 import { configure } from './options.js';
-import { readWith } from './read.js';
+import { readNow } from './read.js';
 import {
   SESSION_INVALID_REASONS,
   type SaveContext,
@@ -272,53 +272,53 @@ export function storeConformance(
           clockSkew: 0,
           now: () => now,
         });
-        const login = await readWith(undefined, config);
+        const login = await readNow(undefined, config);
         login.session.set('userId', '12345');
-        const header = cookieHeader(await commitWith(login, config));
+        const header = cookieHeader(await commitNow(login, config));
         now += 1000;
         // Both requests read the same cookie; the logout commits first, the other one after it.
-        const thief = await readWith(header, config);
-        const victim = await readWith(header, config);
+        const thief = await readNow(header, config);
+        const victim = await readNow(header, config);
         if (thief.session.isNew) throw new Error('storeConformance: the committed session must load');
         victim.session.destroy();
-        await commitWith(victim, config);
+        await commitNow(victim, config);
         if (kind === 'changed') thief.session.set('cart', '3 items');
         if (kind === 'regenerated') thief.session.regenerate();
-        const late = await commitWith(thief, config);
+        const late = await commitNow(thief, config);
         const revived = late.filter((line) => !/; Max-Age=0(;|$)/.test(line));
         expect(
           revived.length === 0,
           `a commit after the session was destroyed must only expire cookies, got ${preview(revived)}`,
         );
         expect(late.length > 0, 'a commit after the session was destroyed must expire the cookie');
-        expect((await readWith(header, config)).session.isNew, 'the destroyed session must stay destroyed');
+        expect((await readNow(header, config)).session.isNew, 'the destroyed session must stay destroyed');
       }),
     ),
     check('through readSession and commitSession: new, loaded, changed, regenerated, destroyed', async (store) => {
       let now = T0;
       const config = configure({ name, store, ttl: TTL, rolling: false, clockSkew: 0, now: () => now });
-      const fresh = await readWith(undefined, config);
+      const fresh = await readNow(undefined, config);
       fresh.session.set('userId', '12345');
-      const set = await commitWith(fresh, config);
+      const set = await commitNow(fresh, config);
       expect(set.length === 1, `a new session must send one cookie, got ${set.length}`);
       const header = cookieHeader(set);
       now += 1000;
-      const loaded = await readWith(header, config);
+      const loaded = await readNow(header, config);
       expect(!loaded.session.isNew && loaded.session.get('userId') === '12345', 'the committed session must load');
-      const untouched = await commitWith(loaded, config);
+      const untouched = await commitNow(loaded, config);
       expect(untouched.length === 0, `an unchanged session must send nothing, got ${untouched.length} lines`);
-      const again = await readWith(header, config);
+      const again = await readNow(header, config);
       again.session.regenerate();
-      const regenerated = await commitWith(again, config);
+      const regenerated = await commitNow(again, config);
       expect(
         regenerated.length === 1 && cookieHeader(regenerated) !== header,
         'regenerate() must issue a new cookie value',
       );
-      const afterRegenerate = await readWith(cookieHeader(regenerated), config);
+      const afterRegenerate = await readNow(cookieHeader(regenerated), config);
       expect(afterRegenerate.session.get('userId') === '12345', 'regenerate() must keep the data');
-      const doomed = await readWith(cookieHeader(regenerated), config);
+      const doomed = await readNow(cookieHeader(regenerated), config);
       doomed.session.destroy();
-      const destroyed = await commitWith(doomed, config);
+      const destroyed = await commitNow(doomed, config);
       expect(destroyed.length === 1 && /Max-Age=0/.test(destroyed[0]!), 'destroy() must expire the cookie');
     }),
   ]);

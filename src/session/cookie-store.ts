@@ -8,11 +8,12 @@
  *
  * @module
  */
+import { isThenable, type MaybePromise } from '../async/maybe-promise.js';
 import type { DirectCore, SealedSessionCore } from '../core/api.js';
 import { describe } from '../text/describe.js';
 import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from './options.js';
-import { isThenable, type SaveContext, type SessionStore, type StoreContext, type StoreLoadResult } from './store.js';
+import type { SaveContext, SessionStore, StoreContext, StoreLoadResult } from './store.js';
 import { TokenCache } from './token-cache.js';
 
 /**
@@ -20,8 +21,8 @@ import { TokenCache } from './token-cache.js';
  * and loading straight into the request's session. The store's public methods return promises.
  */
 export interface DirectCookieStore {
-  load(value: string, context: StoreContext, into: Map<string, string>): unknown;
-  save(data: ReadonlyMap<string, string>, context: SaveContext): unknown;
+  load(value: string, context: StoreContext, into: Map<string, string>): MaybePromise<StoreLoadResult>;
+  save(data: ReadonlyMap<string, string>, context: SaveContext): MaybePromise<string>;
 }
 
 const directs = new WeakMap<SessionStore, DirectCookieStore>();

@@ -305,22 +305,6 @@ export function configure(
 }
 
 /**
- * The config of `options`, or a rejected promise for bad options: the async API rejects, never throws
- * synchronously. No closure, no extra promise: this runs on every request.
- */
-export function resolve(
-  options: SessionOptions | SessionConfig,
-  defaultStore: DefaultStoreFactory | undefined,
-  headLimit?: () => number,
-): SessionConfig | Promise<never> {
-  try {
-    return configure(options, defaultStore, headLimit);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/**
  * Whether two configs store sessions the same way: the same store, or default cookie stores over
  * the same keyring (so `{ name, keys }` written inline at read and at commit still match).
  */
@@ -335,6 +319,10 @@ export function compiledOf(config: SessionConfig): Compiled {
   return compiled.get(config)!;
 }
 
+/**
+ * A new config from `input`, validated (a TypeError or RangeError saying what to fix) and frozen, with
+ * its compiled data; calls the store's `validate`.
+ */
 function build(
   input: unknown,
   makeDefaultStore: DefaultStoreFactory | undefined,

@@ -4,12 +4,13 @@
  *
  * @module
  */
+import { isThenable, type MaybePromise } from '../async/maybe-promise.js';
 import { describe } from '../text/describe.js';
 import { readCarried, sessionCookies } from './chunks.js';
 import { compiledOf, type SessionConfig } from './options.js';
 import { directCookieStore } from './cookie-store.js';
 import { loadedSession, markLoaded, Session } from './session.js';
-import { bounded, checkLoadResult, isThenable, type SaveContext, type SessionInvalidReason } from './store.js';
+import { bounded, checkLoadResult, type SaveContext, type SessionInvalidReason } from './store.js';
 
 /**
  * A request's session and what `commitSession` needs to answer it. Pass it to `commitSession`
@@ -73,28 +74,14 @@ export function stateInternals(state: unknown): StateInternals {
 }
 
 /**
- * readSession on a resolved config. Not an async function: on node:crypto the cookie store answers
- * synchronously, and a request then costs one promise, not three (this is every request's path).
- * Anything thrown (a failing store, onInvalid, a bad clock) still arrives as a rejection.
+ * A request's session on a resolved config: the state itself when the store answered synchronously
+ * (the cookie store on node:crypto), a promise otherwise. Each build's readSession makes it one
+ * promise (callAsPromise, bind.ts); the adapters whose framework takes a callback (Fastify's hooks,
+ * Connect's `next`) use it as it is, so such a request never waits a turn of the microtask queue.
+ * Not an async function: that would cost a promise, and turns, on every request. Throws what
+ * readSession rejects with (a failing store, onInvalid, a bad clock).
  */
-export function readWith(cookieHeader: string | null | undefined, config: SessionConfig): Promise<SessionState> {
-  try {
-    return Promise.resolve(readNow(cookieHeader, config));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/**
- * readWith without the promise, for the adapters whose framework takes a callback (Fastify's hooks,
- * Connect's `next`): the state itself when the store answered synchronously (the cookie store on
- * node:crypto), so such a request never waits a turn of the microtask queue; a promise otherwise.
- * Throws what readWith rejects with.
- */
-export function readNow(
-  cookieHeader: string | null | undefined,
-  config: SessionConfig,
-): SessionState | PromiseLike<SessionState> {
+export function readNow(cookieHeader: string | null | undefined, config: SessionConfig): MaybePromise<SessionState> {
   const cookies = sessionCookies(cookieHeader, config.name);
   const carried = cookies.mask;
   const found = carried === 0 ? undefined : readCarried(cookies, config, compiledOf(config));
@@ -107,8 +94,10 @@ export function readNow(
     direct === undefined
       ? bounded(config.store.load(found.value, context), config.storeTimeout, 'load')
       : direct.load(found.value, context, (target = new Session()));
+  // Not continueWith: its callback would be a closure allocated on the synchronous path too. A store's
+  // thenable is already a promise of this realm (bounded).
   if (isThenable(loading))
-    return Promise.resolve(loading).then((result) => stateOf(config, carried, found.used, result, target, context.now));
+    return loading.then((result) => stateOf(config, carried, found.used, result, target, context.now));
   return stateOf(config, carried, found.used, loading, target, context.now);
 }
 

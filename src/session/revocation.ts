@@ -8,16 +8,10 @@
  *
  * @module
  */
+import { isThenable } from '../async/maybe-promise.js';
 import { describe } from '../text/describe.js';
 import { checkRecord } from './options.js';
-import {
-  checkStore,
-  isThenable,
-  type SaveContext,
-  type SessionStore,
-  type StoreContext,
-  type StoreLoadResult,
-} from './store.js';
+import { checkStore, type SaveContext, type SessionStore, type StoreContext, type StoreLoadResult } from './store.js';
 
 /** Where the cut-offs come from: see {@link revocableStore}. */
 export interface Revocation {

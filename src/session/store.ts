@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { isThenable, type MaybePromise } from '../async/maybe-promise.js';
 import { describe } from '../text/describe.js';
 import { UNSEAL_FAILURE_REASONS, type UnsealFailureReason } from '../core/result.js';
 
@@ -234,23 +235,6 @@ function checkOptionalTime(value: unknown, field: string): void {
   }
 }
 
-/** Whether a store's answer is a promise (or any thenable) rather than a value. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-/**
- * Runs `next` on what a store call returned: at once for a value, once settled for a promise. The
- * session layer chains its steps with this instead of awaits, so a synchronous store (the cookie
- * store on node:crypto) adds no promise to the request; callers wrap the end in one.
- */
-export function afterStore<T, U>(
-  answer: T | PromiseLike<T>,
-  next: (value: T) => U | PromiseLike<U>,
-): U | PromiseLike<U> {
-  return isThenable(answer) ? Promise.resolve(answer).then(next) : next(answer as T);
-}
-
 /** The default of `storeTimeout`: ms a store call may take before the request fails. */
 export const DEFAULT_STORE_TIMEOUT = 5000;
 
@@ -269,12 +253,15 @@ export class StoreTimeoutError extends Error {
 }
 
 /**
- * A store's answer bounded in time: a value as it is, a promise raced against a timer of `ms`
- * (Infinity: unbounded). Node's `requestTimeout` stops counting once the request has arrived, so
- * without this a hung database holds every request, and its socket, forever.
+ * What a store call returned, bounded in time: a value as it is, a promise raced against a timer of
+ * `ms` (Infinity: unbounded). Node's `requestTimeout` stops counting once the request has arrived,
+ * so without this a hung database holds every request, and its socket, forever. Every store call
+ * goes through here, so here too any thenable a store returns becomes a promise of this realm
+ * (`Promise.resolve` returns one as it is), and the session layer's continueWith can call its `then`.
  */
-export function bounded<T>(answer: T | PromiseLike<T>, ms: number, method: string): T | Promise<T> {
-  if (!isThenable(answer) || ms === Infinity) return answer as T | Promise<T>;
+export function bounded<T>(answer: MaybePromise<T>, ms: number, method: string): T | Promise<T> {
+  if (!isThenable(answer)) return answer;
+  if (ms === Infinity) return Promise.resolve(answer);
   return new Promise<T>((resolve, reject) => {
     // Not unref'd: a request waiting on its store is work in progress, and the timer is what ends it.
     const timer = setTimeout(() => reject(new StoreTimeoutError(method, ms)), ms);
