@@ -6,7 +6,7 @@
 import http from 'node:http';
 import {
   bindCore,
-  bindDirectCore,
+  bindMaybeSyncCore,
   bindGenerateKey,
   bindSeal,
   bindSign,
@@ -30,9 +30,9 @@ export * from './shared.js';
 // Every export is its own call marked pure, and nothing else runs at import: a bundler drops what a
 // program does not use (`unseal` alone does not bring the session layer). Keep it that way: no
 // top-level statement here may do work a bundler cannot prove unused.
-const direct = /* @__PURE__ */ bindDirectCore(nodeRuntime);
+const maybeSyncCore = /* @__PURE__ */ bindMaybeSyncCore(nodeRuntime);
 const core = /* @__PURE__ */ bindCore(nodeRuntime);
-const defaultStore = /* @__PURE__ */ bindDefaultStore(core, direct);
+const defaultStore = /* @__PURE__ */ bindDefaultStore(core, maybeSyncCore);
 // Node refuses a request head over http.maxHeaderSize (431) before the app sees it: the session's
 // cookies must leave room under it, so defineSession reads it (it follows --max-http-header-size).
 const headLimit = (): number => http.maxHeaderSize;
@@ -54,6 +54,6 @@ export const readSession: SessionApi['readSession'] = /* @__PURE__ */ bindReadSe
 /** The `Set-Cookie` values that answer a request's session (none when nothing changed). Details: {@link SessionApi.commitSession}. */
 export const commitSession: SessionApi['commitSession'] = /* @__PURE__ */ bindCommitSession(defaultStore, headLimit);
 /** The stateless store: the session sealed (default) or signed in the cookie itself. Details: {@link SessionApi.cookieStore}. */
-export const cookieStore: SessionApi['cookieStore'] = /* @__PURE__ */ bindCookieStore(core, direct);
+export const cookieStore: SessionApi['cookieStore'] = /* @__PURE__ */ bindCookieStore(core, maybeSyncCore);
 /** A server-side store in this process's memory; the cookie carries a signed random id. Details: {@link SessionApi.memoryStore}. */
-export const memoryStore: SessionApi['memoryStore'] = /* @__PURE__ */ bindMemoryStore(direct);
+export const memoryStore: SessionApi['memoryStore'] = /* @__PURE__ */ bindMemoryStore(maybeSyncCore);

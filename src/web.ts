@@ -4,7 +4,7 @@
  */
 import {
   bindCore,
-  bindDirectCore,
+  bindMaybeSyncCore,
   bindGenerateKey,
   bindSeal,
   bindSign,
@@ -28,9 +28,9 @@ export * from './shared.js';
 // Every export is its own call marked pure, and nothing else runs at import: a bundler drops what a
 // program does not use (`unseal` alone does not bring the session layer). Keep it that way: no
 // top-level statement here may do work a bundler cannot prove unused.
-const direct = /* @__PURE__ */ bindDirectCore(webRuntime);
+const maybeSyncCore = /* @__PURE__ */ bindMaybeSyncCore(webRuntime);
 const core = /* @__PURE__ */ bindCore(webRuntime);
-const defaultStore = /* @__PURE__ */ bindDefaultStore(core, direct);
+const defaultStore = /* @__PURE__ */ bindDefaultStore(core, maybeSyncCore);
 
 /** A new random secret for `createKeyring`: 32 bytes from the CSPRNG as base64url. Details: {@link SealedSessionCore.generateKey}. */
 export const generateKey: SealedSessionCore['generateKey'] = /* @__PURE__ */ bindGenerateKey(webRuntime);
@@ -49,6 +49,6 @@ export const readSession: SessionApi['readSession'] = /* @__PURE__ */ bindReadSe
 /** The `Set-Cookie` values that answer a request's session (none when nothing changed). Details: {@link SessionApi.commitSession}. */
 export const commitSession: SessionApi['commitSession'] = /* @__PURE__ */ bindCommitSession(defaultStore);
 /** The stateless store: the session sealed (default) or signed in the cookie itself. Details: {@link SessionApi.cookieStore}. */
-export const cookieStore: SessionApi['cookieStore'] = /* @__PURE__ */ bindCookieStore(core, direct);
+export const cookieStore: SessionApi['cookieStore'] = /* @__PURE__ */ bindCookieStore(core, maybeSyncCore);
 /** A server-side store in this process's memory; the cookie carries a signed random id. Details: {@link SessionApi.memoryStore}. */
-export const memoryStore: SessionApi['memoryStore'] = /* @__PURE__ */ bindMemoryStore(direct);
+export const memoryStore: SessionApi['memoryStore'] = /* @__PURE__ */ bindMemoryStore(maybeSyncCore);

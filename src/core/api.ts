@@ -66,7 +66,7 @@ export interface SealedSessionCore {
  * so synchronous on node:crypto (one promise less on every request) and promises on WebCrypto.
  * Programmer errors throw instead of rejecting; the stores' callers await them either way.
  */
-export interface DirectCore {
+export interface MaybeSyncCore {
   generateKey(): string;
   seal(data: ReadonlyMap<string, string>, options: SealOptions): MaybePromise<string>;
   /** `into`: an empty map the data is decoded into (the session layer passes the request's session). */
@@ -75,8 +75,8 @@ export interface DirectCore {
   verify(token: string, options: UnsealOptions, into?: Map<string, string>): MaybePromise<UnsealResult>;
 }
 
-/** {@link DirectCore} on one runtime. */
-export function bindDirectCore(runtime: CryptoRuntime): DirectCore {
+/** {@link MaybeSyncCore} on one runtime. */
+export function bindMaybeSyncCore(runtime: CryptoRuntime): MaybeSyncCore {
   return Object.freeze({
     generateKey: bindGenerateKey(runtime),
     seal: (data: ReadonlyMap<string, string>, options: SealOptions) => sealWith(runtime, data, options),

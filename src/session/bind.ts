@@ -9,13 +9,13 @@
  *
  * @module
  */
-import type { DirectCore, SealedSessionCore } from '../core/api.js';
+import type { MaybeSyncCore, SealedSessionCore } from '../core/api.js';
 import type { Keyring } from '../keys/keyring.js';
 import { callAsPromise, type MaybePromise } from '../async/maybe-promise.js';
 import { commitNow } from './commit.js';
 import { makeCookieStore, type CookieStoreOptions } from './cookie-store.js';
 import { makeMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.js';
-import { configure, type SessionConfig, type SessionOptions } from './options.js';
+import { configFor, type SessionConfig, type SessionOptions } from './options.js';
 import { readNow, type SessionState } from './read.js';
 import type { SessionStore } from './store.js';
 
@@ -95,14 +95,14 @@ export type DefaultStore = (keys: Keyring) => SessionStore;
 // One binder per public function, each exported by a build entry as its own pure call, so a bundler
 // keeps only what a program imports (readSession alone does not bring memoryStore).
 
-/** The build's store for the `keys` shortcut: the public core for the store's own methods, the direct one inside. */
-export function bindDefaultStore(core: SealedSessionCore, direct: DirectCore): DefaultStore {
-  return (keys) => makeCookieStore(core, direct, { keys });
+/** The build's store for the `keys` shortcut: the public core for the store's own methods, the maybe-sync one inside. */
+export function bindDefaultStore(core: SealedSessionCore, maybeSyncCore: MaybeSyncCore): DefaultStore {
+  return (keys) => makeCookieStore(core, maybeSyncCore, { keys });
 }
 
 /** {@link SessionApi.defineSession} of one build. */
 export function bindDefineSession(defaultStore: DefaultStore, headLimit?: HeadLimit): SessionApi['defineSession'] {
-  return (options) => configure(options, defaultStore, headLimit);
+  return (options) => configFor(options, defaultStore, headLimit);
 }
 
 // readSession and commitSession are not async functions themselves: one promise per call, not two
@@ -125,7 +125,7 @@ function readWithOptions(
   defaultStore: DefaultStore,
   headLimit: HeadLimit | undefined,
 ): MaybePromise<SessionState> {
-  return readNow(cookieHeader, configure(options, defaultStore, headLimit));
+  return readNow(cookieHeader, configFor(options, defaultStore, headLimit));
 }
 
 /** commitNow on the config of `options`, as readWithOptions. */
@@ -135,15 +135,15 @@ function commitWithOptions(
   defaultStore: DefaultStore,
   headLimit: HeadLimit | undefined,
 ): MaybePromise<string[]> {
-  return commitNow(state, configure(options, defaultStore, headLimit));
+  return commitNow(state, configFor(options, defaultStore, headLimit));
 }
 
 /** {@link SessionApi.cookieStore} of one build. */
-export function bindCookieStore(core: SealedSessionCore, direct: DirectCore): SessionApi['cookieStore'] {
-  return (options) => makeCookieStore(core, direct, options);
+export function bindCookieStore(core: SealedSessionCore, maybeSyncCore: MaybeSyncCore): SessionApi['cookieStore'] {
+  return (options) => makeCookieStore(core, maybeSyncCore, options);
 }
 
 /** {@link SessionApi.memoryStore} of one build. */
-export function bindMemoryStore(direct: DirectCore): SessionApi['memoryStore'] {
-  return (options) => makeMemoryStore(direct, options);
+export function bindMemoryStore(maybeSyncCore: MaybeSyncCore): SessionApi['memoryStore'] {
+  return (options) => makeMemoryStore(maybeSyncCore, options);
 }

@@ -18,7 +18,7 @@
  * @module
  */
 import { isWhitespace, pairValue } from './cookie.js';
-import { COOKIE_BUDGET, MAX_CHUNKS, type Compiled, type SessionConfig } from './options.js';
+import { COOKIE_BUDGET, MAX_CHUNKS, type Precomputed, type SessionConfig } from './options.js';
 
 /** Bit of the plain `name` cookie in a layout mask; bits 0 to 4 are `name.0` to `name.4`. */
 export const PLAIN = 1 << MAX_CHUNKS;
@@ -111,18 +111,18 @@ const MALFORMED: CarriedValue = Object.freeze({ value: undefined, used: 0, malfo
  * chunks than `writable` allows, or larger than `maxSize`: an earlier configuration's) is
  * `'malformed'`: loading it would only fail again at the next re-issue.
  */
-export function readCarried(cookies: SessionCookies, config: SessionConfig, compiledConfig: Compiled): CarriedValue {
+export function readCarried(cookies: SessionCookies, config: SessionConfig, precomputed: Precomputed): CarriedValue {
   const { plain, chunks } = cookies;
   if (plain !== undefined && plain !== '') {
     // Longer than any cookie a browser stores: not worth handing to the store.
-    if (plain.length > COOKIE_BUDGET || plain.length + compiledConfig.lineBytes > config.maxSize) return MALFORMED;
+    if (plain.length > COOKIE_BUDGET || plain.length + precomputed.lineBytes > config.maxSize) return MALFORMED;
     return { value: plain, used: PLAIN, malformed: false };
   }
   if (chunks === undefined) return NONE;
   const first = chunks[0];
   if (first === undefined || first.length < 3 || first.charCodeAt(1) !== DOT) return MALFORMED;
   const count = first.charCodeAt(0) - DIGIT_ZERO;
-  if (!(count >= 2 && count <= MAX_CHUNKS) || (compiledConfig.writable & (1 << (count - 1))) === 0) return MALFORMED;
+  if (!(count >= 2 && count <= MAX_CHUNKS) || (precomputed.writable & (1 << (count - 1))) === 0) return MALFORMED;
   let value = first.length > COOKIE_BUDGET ? '' : first.slice(2);
   if (value === '') return MALFORMED;
   for (let i = 1; i < count; i++) {
@@ -130,7 +130,7 @@ export function readCarried(cookies: SessionCookies, config: SessionConfig, comp
     if (part === undefined || part === '' || part.length > COOKIE_BUDGET) return MALFORMED;
     value += part;
   }
-  if (value.length + 2 + count * (compiledConfig.lineBytes + 2) > config.maxSize) return MALFORMED;
+  if (value.length + 2 + count * (precomputed.lineBytes + 2) > config.maxSize) return MALFORMED;
   return { value, used: (1 << count) - 1, malformed: false };
 }
 
@@ -145,8 +145,8 @@ export interface Layout {
  * order. Throws a RangeError naming the size and the limit when even maxChunks cookies are too few,
  * or when the lines would take more than `maxSize` bytes of the response head.
  */
-export function layOut(value: string, config: SessionConfig, compiledConfig: Compiled): Layout {
-  const { suffix, plainCapacity, chunkCapacity, chunkNames, lineBytes } = compiledConfig;
+export function layOut(value: string, config: SessionConfig, precomputed: Precomputed): Layout {
+  const { suffix, plainCapacity, chunkCapacity, chunkNames, lineBytes } = precomputed;
   if (value.length <= plainCapacity) {
     if (value.length + lineBytes > config.maxSize) throw tooLarge(value.length + lineBytes, config);
     return { lines: [`${config.name}=${value}${suffix}`], mask: PLAIN };
@@ -184,9 +184,9 @@ function tooLarge(bytes: number, config: SessionConfig): RangeError {
 }
 
 /** The `Set-Cookie` lines that expire every cookie in `mask`. */
-export function expireLines(mask: number, compiledConfig: Compiled): string[] {
+export function expireLines(mask: number, precomputed: Precomputed): string[] {
   const lines: string[] = [];
-  if (mask & PLAIN) lines.push(compiledConfig.deletePlain);
-  for (let i = 0; i < MAX_CHUNKS; i++) if (mask & (1 << i)) lines.push(compiledConfig.deleteChunk[i]!);
+  if (mask & PLAIN) lines.push(precomputed.deletePlain);
+  for (let i = 0; i < MAX_CHUNKS; i++) if (mask & (1 << i)) lines.push(precomputed.deleteChunk[i]!);
   return lines;
 }

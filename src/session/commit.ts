@@ -14,8 +14,8 @@ import { describe } from '../text/describe.js';
 import { expireLines, layOut } from './chunks.js';
 import { isCookieValue } from './cookie.js';
 import { directCookieStore } from './cookie-store.js';
-import { compiledForSession } from './lifetime.js';
-import { compiledOf, sameStore, type SessionConfig } from './options.js';
+import { precomputedForSession } from './lifetime.js';
+import { precomputedOf, sameStore, type SessionConfig } from './options.js';
 import { storeContext, stateInternals, type SessionState, type StateInternals } from './read.js';
 import { bounded, type SaveContext } from './store.js';
 import { Change, changedSinceRead, markCommitted, sessionChanges } from './session.js';
@@ -41,15 +41,15 @@ export function commitNow(state: SessionState, config: SessionConfig): MaybeProm
   markCommitted(internals.session); // a later change throws: it could no longer be sent
   // Fast path, the common read-only request: nothing done, nothing due.
   if (changes === 0) {
-    const compiledConfig = compiledOf(config);
+    const precomputed = precomputedOf(config);
     // Nothing loaded: only cookies this config can never write (an earlier one's) go.
-    if (!internals.loaded) return expireLines(internals.carried & ~compiledConfig.writable, compiledConfig);
+    if (!internals.loaded) return expireLines(internals.carried & ~precomputed.writable, precomputed);
     if (
       internals.session.size > 0 &&
       !internals.rotated &&
-      !rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt)
+      !rollingDue(internals.issuedAt, precomputed.rollAfter, internals.readAt)
     ) {
-      return expireLines(internals.carried & ~internals.used, compiledConfig);
+      return expireLines(internals.carried & ~internals.used, precomputed);
     }
   }
   return write(internals, config, changes);
@@ -74,14 +74,14 @@ function write(internals: StateInternals, config: SessionConfig, changes: number
   );
   if (destroyed && id !== undefined) {
     return continueWith(bounded(config.store.destroy?.(id, context), config.storeTimeout, 'destroy'), () =>
-      writeFor(internals, config, changes, context, undefined),
+      setCookieLines(internals, config, changes, context, undefined),
     );
   }
-  return writeFor(internals, config, changes, context, id);
+  return setCookieLines(internals, config, changes, context, id);
 }
 
-/** write, once a destroyed session's entry is gone: `oldId` is the entry still to replace, if any. */
-function writeFor(
+/** The lines of write(), once a destroyed session's entry is gone: `oldId` is the entry still to replace, if any. */
+function setCookieLines(
   internals: StateInternals,
   config: SessionConfig,
   changes: number,
@@ -89,7 +89,7 @@ function writeFor(
   oldId: string | undefined,
 ): MaybePromise<string[]> {
   const { session, carried, used, loaded } = internals;
-  const compiledConfig = compiledOf(config);
+  const precomputed = precomputedOf(config);
   const store = config.store;
 
   if (session.size === 0) {
@@ -99,21 +99,21 @@ function writeFor(
     // Cookies this config can never write (an earlier configuration's) go in any case: they only
     // make request heads larger, up to a size the server refuses (repair, not lock-out).
     if (!loaded && (changes & (Change.Cleared | Change.Destroyed)) === 0)
-      return expireLines(carried & ~compiledConfig.writable, compiledConfig);
+      return expireLines(carried & ~precomputed.writable, precomputed);
     if (oldId !== undefined)
       return continueWith(bounded(store.destroy?.(oldId, context), config.storeTimeout, 'destroy'), () =>
-        expireLines(carried, compiledConfig),
+        expireLines(carried, precomputed),
       );
-    return expireLines(carried, compiledConfig);
+    return expireLines(carried, precomputed);
   }
 
   const fresh = (changes & (Change.Regenerated | Change.Destroyed)) !== 0 || !loaded;
   const changed = (changes & Change.Dirty) !== 0 && changedSinceRead(session);
-  const due = loaded && rollingDue(internals.issuedAt, compiledConfig.rollAfter, internals.readAt);
+  const due = loaded && rollingDue(internals.issuedAt, precomputed.rollAfter, internals.readAt);
   const touched = (changes & Change.Touched) !== 0;
   if (!(fresh || changed || touched || internals.rotated || due)) {
     // Only leftovers: cookies of an earlier layout the request still carried.
-    return expireLines(carried & ~used, compiledConfig);
+    return expireLines(carried & ~used, precomputed);
   }
 
   const direct = directCookieStore(store);
@@ -124,15 +124,15 @@ function writeFor(
   return continueWith(saving, (value: unknown) => {
     // The entry this request loaded is gone (destroyed, expired, evicted, revoked) and the store saved
     // nothing: expire the cookie rather than bring the session back under a new id.
-    if (value === null && direct === undefined) return expireLines(carried, compiledConfig);
+    if (value === null && direct === undefined) return expireLines(carried, precomputed);
     if (typeof value !== 'string' || value === '' || (direct === undefined && !isCookieValue(value))) {
       throw new TypeError(
         `store.save: expected null or a non-empty string of RFC 6265 cookie-octets, got ${typeof value === 'string' && value !== '' ? 'one with other characters' : describe(value)}`,
       );
     }
-    const layout = layOut(value, config, compiledForSession(config, compiledConfig, session));
+    const layout = layOut(value, config, precomputedForSession(config, precomputed, session));
     const stale = carried & ~layout.mask;
-    const lines = () => (stale === 0 ? layout.lines : layout.lines.concat(expireLines(stale, compiledConfig)));
+    const lines = () => (stale === 0 ? layout.lines : layout.lines.concat(expireLines(stale, precomputed)));
     // The old entry goes only once the new one is safely saved: a failed save keeps the user logged
     // in. A store that honours context.replaces has deleted it already; this is for older stores.
     if ((changes & Change.Regenerated) !== 0 && oldId !== undefined)

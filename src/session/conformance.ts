@@ -7,7 +7,7 @@
  * @module
  */
 import { commitNow } from './commit.js';
-import { configure } from './options.js';
+import { configFor } from './options.js';
 import { readNow } from './read.js';
 import {
   SESSION_INVALID_REASONS,
@@ -264,7 +264,7 @@ export function storeConformance(
         // A stateless store cannot destroy what the client holds (issuedAfter and revocableStore do that).
         if (store.destroy === undefined) return;
         let now = T0;
-        const config = configure({
+        const config = configFor({
           name,
           store,
           ttl: TTL,
@@ -296,7 +296,7 @@ export function storeConformance(
     ),
     check('through readSession and commitSession: new, loaded, changed, regenerated, destroyed', async (store) => {
       let now = T0;
-      const config = configure({ name, store, ttl: TTL, rolling: false, clockSkew: 0, now: () => now });
+      const config = configFor({ name, store, ttl: TTL, rolling: false, clockSkew: 0, now: () => now });
       const fresh = await readNow(undefined, config);
       fresh.session.set('userId', '12345');
       const set = await commitNow(fresh, config);

@@ -9,7 +9,7 @@
  * @module
  */
 import { isThenable, type MaybePromise } from '../async/maybe-promise.js';
-import type { DirectCore, SealedSessionCore } from '../core/api.js';
+import type { MaybeSyncCore, SealedSessionCore } from '../core/api.js';
 import { describe } from '../text/describe.js';
 import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from './options.js';
@@ -17,7 +17,7 @@ import type { SaveContext, SessionStore, StoreContext, StoreLoadResult } from '.
 import { TokenCache } from './token-cache.js';
 
 /**
- * A cookie store as the session layer calls it: on the direct core, so synchronous on node:crypto,
+ * A cookie store as the session layer calls it: on the maybe-sync core, so synchronous on node:crypto,
  * and loading straight into the request's session. The store's public methods return promises.
  */
 export interface DirectCookieStore {
@@ -48,10 +48,10 @@ export interface CookieStoreOptions {
   readonly signed?: boolean | undefined;
 }
 
-/** cookieStore on a given core (public and direct). Validates the options at once, at start-up. */
+/** cookieStore on a given core (public and maybe-sync). Validates the options at once, at start-up. */
 export function makeCookieStore(
   core: SealedSessionCore,
-  direct: DirectCore,
+  maybeSyncCore: MaybeSyncCore,
   options: CookieStoreOptions,
 ): SessionStore {
   // Own properties only (checkRecord): a polluted prototype must not turn sealing into signing.
@@ -65,7 +65,9 @@ export function makeCookieStore(
   if (typeof signed !== 'boolean')
     throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);
   const [make, open] = signed ? [core.sign, core.verify] : [core.seal, core.unseal];
-  const [makeDirect, openDirect] = signed ? [direct.sign, direct.verify] : [direct.seal, direct.unseal];
+  const [makeDirect, openDirect] = signed
+    ? [maybeSyncCore.sign, maybeSyncCore.verify]
+    : [maybeSyncCore.seal, maybeSyncCore.unseal];
   const saveOptions = (context: SaveContext) => ({ keys, ttl: context.ttl, context: context.name, now: context.now });
   const loadOptions = (context: StoreContext) => ({
     keys,

@@ -7,32 +7,32 @@
  * @module
  */
 import { describe } from '../text/describe.js';
-import type { Compiled, SessionConfig } from './options.js';
+import type { Precomputed, SessionConfig } from './options.js';
 import type { Session } from './session.js';
 
-/** The browser-session variant of each compiled config, made on first use. */
-const browserSession = new WeakMap<Compiled, Compiled>();
+/** The browser-session variant of each config's precomputed data, made on first use. */
+const browserSession = new WeakMap<Precomputed, Precomputed>();
 
 /**
- * The compiled config to lay `session`'s cookies out with: `compiledConfig` itself, or its variant
+ * The precomputed data to lay `session`'s cookies out with: `precomputed` itself, or its variant
  * without `Max-Age` when `options.persistent` says this session's cookie is a browser-session one.
  * The variant keeps the capacities computed with `Max-Age`: its lines are only shorter.
  */
-export function compiledForSession(config: SessionConfig, compiledConfig: Compiled, session: Session): Compiled {
+export function precomputedForSession(config: SessionConfig, precomputed: Precomputed, session: Session): Precomputed {
   const persistent = config.persistent;
-  if (persistent === undefined) return compiledConfig;
-  const answer: unknown = persistent(session);
-  if (typeof answer !== 'boolean') {
+  if (persistent === undefined) return precomputed;
+  const persists: unknown = persistent(session);
+  if (typeof persists !== 'boolean') {
     throw new TypeError(
-      `options.persistent: expected a function returning a boolean, got one returning ${describe(answer)}`,
+      `options.persistent: expected a function returning a boolean, got one returning ${describe(persists)}`,
     );
   }
-  if (answer) return compiledConfig;
-  let variant = browserSession.get(compiledConfig);
+  if (persists) return precomputed;
+  let variant = browserSession.get(precomputed);
   if (variant === undefined) {
     // The suffix starts with "; Max-Age=N" when there is one (serializeSetCookie's fixed order).
-    variant = Object.freeze({ ...compiledConfig, suffix: compiledConfig.suffix.replace(/^; Max-Age=\d+/, '') });
-    browserSession.set(compiledConfig, variant);
+    variant = Object.freeze({ ...precomputed, suffix: precomputed.suffix.replace(/^; Max-Age=\d+/, '') });
+    browserSession.set(precomputed, variant);
   }
   return variant;
 }

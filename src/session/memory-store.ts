@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { DirectCore } from '../core/api.js';
+import type { MaybeSyncCore } from '../core/api.js';
 import { describe } from '../text/describe.js';
 import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from './options.js';
@@ -75,7 +75,7 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_ENTRY_BYTES = 256 * 1024;
 
 /** memoryStore on a given core. Validates the options at once. */
-export function makeMemoryStore(core: DirectCore, options: MemoryStoreOptions): MemoryStore {
+export function makeMemoryStore(core: MaybeSyncCore, options: MemoryStoreOptions): MemoryStore {
   const {
     keys,
     maxEntries = DEFAULT_MAX_ENTRIES,

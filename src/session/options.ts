@@ -222,8 +222,8 @@ export interface SessionConfig {
   readonly persistent: ((session: Session) => boolean) | undefined;
 }
 
-/** What requests need, computed at setup. Internal: kept out of the config object. */
-export interface Compiled {
+/** What requests need, precomputed at setup from a config. Internal: kept out of the config object. */
+export interface Precomputed {
   /** `; Max-Age=…; Path=/; Secure; HttpOnly; SameSite=Lax`, shared by every cookie of this session. */
   readonly suffix: string;
   /** The longest value a plain `name` cookie can carry within {@link COOKIE_BUDGET}. */
@@ -249,9 +249,9 @@ export interface Compiled {
   readonly defaultKeys: Keyring | undefined;
 }
 
-const compiled = new WeakMap<SessionConfig, Compiled>();
+const precomputedByConfig = new WeakMap<SessionConfig, Precomputed>();
 /** Raw options objects already validated: each request must not validate them again. */
-const resolved = new WeakMap<object, SessionConfig>();
+const configByOptions = new WeakMap<object, SessionConfig>();
 
 const OPTION_KEYS: readonly string[] = Object.freeze([
   'name',
@@ -289,18 +289,18 @@ export type DefaultStoreFactory = (keys: Keyring) => SessionStore;
  * Without `makeDefaultStore` (the runtime-neutral path) the `keys` shortcut is refused with a
  * message saying where to get it.
  */
-export function configure(
+export function configFor(
   options: SessionOptions | SessionConfig,
   makeDefaultStore?: DefaultStoreFactory,
   headLimit?: () => number,
 ): SessionConfig {
   if (typeof options === 'object' && options !== null) {
-    if (compiled.has(options as SessionConfig)) return options as SessionConfig;
-    const cached = resolved.get(options);
+    if (precomputedByConfig.has(options as SessionConfig)) return options as SessionConfig;
+    const cached = configByOptions.get(options);
     if (cached !== undefined) return cached;
   }
-  const config = build(options, makeDefaultStore, headLimit);
-  resolved.set(options, config);
+  const config = validatedConfig(options, makeDefaultStore, headLimit);
+  configByOptions.set(options, config);
   return config;
 }
 
@@ -310,20 +310,20 @@ export function configure(
  */
 export function sameStore(a: SessionConfig, b: SessionConfig): boolean {
   if (a.store === b.store) return true;
-  const keys = compiled.get(a)!.defaultKeys;
-  return keys !== undefined && keys === compiled.get(b)!.defaultKeys;
+  const keys = precomputedByConfig.get(a)!.defaultKeys;
+  return keys !== undefined && keys === precomputedByConfig.get(b)!.defaultKeys;
 }
 
-/** The request-time data of a config from {@link configure}. */
-export function compiledOf(config: SessionConfig): Compiled {
-  return compiled.get(config)!;
+/** The request-time data of a config from {@link configFor}. */
+export function precomputedOf(config: SessionConfig): Precomputed {
+  return precomputedByConfig.get(config)!;
 }
 
 /**
  * A new config from `input`, validated (a TypeError or RangeError saying what to fix) and frozen, with
- * its compiled data; calls the store's `validate`.
+ * its precomputed data; calls the store's `validate`.
  */
-function build(
+function validatedConfig(
   input: unknown,
   makeDefaultStore: DefaultStoreFactory | undefined,
   headLimit: (() => number) | undefined,
@@ -436,7 +436,7 @@ function build(
     storeTimeout: storeTimeout as number,
     persistent: persistent as SessionConfig['persistent'],
   });
-  compiled.set(
+  precomputedByConfig.set(
     config,
     Object.freeze({
       suffix,

@@ -7,7 +7,7 @@
 import { isThenable, type MaybePromise } from '../async/maybe-promise.js';
 import { describe } from '../text/describe.js';
 import { readCarried, sessionCookies } from './chunks.js';
-import { compiledOf, type SessionConfig } from './options.js';
+import { precomputedOf, type SessionConfig } from './options.js';
 import { directCookieStore } from './cookie-store.js';
 import { loadedSession, markLoaded, Session } from './session.js';
 import { bounded, checkLoadResult, type SaveContext, type SessionInvalidReason } from './store.js';
@@ -84,7 +84,7 @@ export function stateInternals(state: unknown): StateInternals {
 export function readNow(cookieHeader: string | null | undefined, config: SessionConfig): MaybePromise<SessionState> {
   const cookies = sessionCookies(cookieHeader, config.name);
   const carried = cookies.mask;
-  const found = carried === 0 ? undefined : readCarried(cookies, config, compiledOf(config));
+  const found = carried === 0 ? undefined : readCarried(cookies, config, precomputedOf(config));
   if (found?.value === undefined)
     return emptyState(config, carried, found?.malformed === true ? 'malformed' : undefined);
   const context = storeContext(config, undefined, undefined, null);

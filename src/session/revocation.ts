@@ -70,8 +70,8 @@ export function revocableStore(store: SessionStore, revocation: Revocation): Ses
     );
 
   const cutoffOf = async (data: ReadonlyMap<string, string>, context: StoreContext): Promise<number | undefined> => {
-    const answer = cutoff.call(revocation, data, context);
-    const value = isThenable(answer) ? await answer : answer;
+    const returned = cutoff.call(revocation, data, context);
+    const value = isThenable(returned) ? await returned : returned;
     if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value))) {
       throw new TypeError(
         `revocableStore revocation.cutoff: expected ms since the epoch or undefined, got ${describe(value)}`,

@@ -15,7 +15,7 @@ import type { StoreContext } from './store.js';
 /** The map key under which the id travels in the signed token. */
 const ID = 'id';
 
-/** The `sign` and `verify` of a build (the public ones, or the session layer's direct core). */
+/** The `sign` and `verify` of a build (the public ones, or the session layer's maybe-sync core). */
 export interface IdSigner {
   sign(data: ReadonlyMap<string, string>, options: SealOptions): Promise<string> | string;
   verify(token: string, options: UnsealOptions): Promise<UnsealResult> | UnsealResult;

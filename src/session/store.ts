@@ -259,13 +259,13 @@ export class StoreTimeoutError extends Error {
  * goes through here, so here too any thenable a store returns becomes a promise of this realm
  * (`Promise.resolve` returns one as it is), and the session layer's continueWith can call its `then`.
  */
-export function bounded<T>(answer: MaybePromise<T>, ms: number, method: string): T | Promise<T> {
-  if (!isThenable(answer)) return answer;
-  if (ms === Infinity) return Promise.resolve(answer);
+export function bounded<T>(returned: MaybePromise<T>, ms: number, method: string): T | Promise<T> {
+  if (!isThenable(returned)) return returned;
+  if (ms === Infinity) return Promise.resolve(returned);
   return new Promise<T>((resolve, reject) => {
     // Not unref'd: a request waiting on its store is work in progress, and the timer is what ends it.
     const timer = setTimeout(() => reject(new StoreTimeoutError(method, ms)), ms);
-    answer.then(
+    returned.then(
       (value) => {
         clearTimeout(timer);
         resolve(value);

@@ -9,7 +9,7 @@ import {
   type SessionInvalidReason,
   type SessionStore,
 } from '../../src/index.js';
-import { compiledOf, configure, COOKIE_BUDGET, MAX_CHUNKS, type SessionOptions } from '../../src/session/options.js';
+import { precomputedOf, configFor, COOKIE_BUDGET, MAX_CHUNKS, type SessionOptions } from '../../src/session/options.js';
 import { PLAIN, sessionCookies } from '../../src/session/chunks.js';
 import { parseCookie } from '../../src/session/cookie.js';
 import { assertError, clock, deletedNames, Jar, keys, setNames } from './helpers.js';
@@ -32,7 +32,7 @@ const LARGE_MAX_SIZE = 32768 - 4096;
 
 function rawConfig(extra: Partial<SessionOptions> = {}) {
   const reasons: SessionInvalidReason[] = [];
-  const config = configure(
+  const config = configFor(
     {
       name: '__Host-s',
       store: rawStore,
@@ -52,7 +52,7 @@ function rawConfig(extra: Partial<SessionOptions> = {}) {
  * `fits` restates the documented rule: `Set-Cookie: ` + line + CRLF for every cookie, within maxSize.
  */
 function limits(config: SessionConfig) {
-  const { plainCapacity, chunkCapacity, lineBytes } = compiledOf(config);
+  const { plainCapacity, chunkCapacity, lineBytes } = precomputedOf(config);
   const fits = (length: number) => {
     if (length <= plainCapacity) return length + lineBytes <= config.maxSize;
     const count = Math.ceil((length + 2) / chunkCapacity);

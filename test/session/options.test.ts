@@ -8,7 +8,7 @@ import {
   readSession,
   type SessionOptions,
 } from '../../src/index.js';
-import { configure, COOKIE_BUDGET, MAX_COOKIE_AGE, SESSION_DEFAULTS } from '../../src/session/options.js';
+import { configFor, COOKIE_BUDGET, MAX_COOKIE_AGE, SESSION_DEFAULTS } from '../../src/session/options.js';
 import { assertError, clock, keys, T0, untyped } from './helpers.js';
 import { withPollutedPrototype } from '../helpers.js';
 import { Kind, parseToken } from '../../src/format/token.js';
@@ -487,25 +487,25 @@ describe('a polluted Object.prototype supplies no option (own properties only)',
 });
 
 test('maxSize is checked against the request-head limit the build reads (Node: http.maxHeaderSize) when the config is made', () => {
-  // The runtime-neutral configure takes the limit as a function: a server started with
+  // The runtime-neutral configFor takes the limit as a function: a server started with
   // --max-http-header-size=32768 allows 28672; one started with 8192 allows only 4096.
   assert.equal(
-    configure({ name: 'sid', store: cookieStore({ keys }), maxSize: 28672 }, undefined, () => 32768).maxSize,
+    configFor({ name: 'sid', store: cookieStore({ keys }), maxSize: 28672 }, undefined, () => 32768).maxSize,
     28672,
   );
-  assert.throws(() => configure({ name: 'sid', store: cookieStore({ keys }), maxSize: 4097 }, undefined, () => 8192), {
+  assert.throws(() => configFor({ name: 'sid', store: cookieStore({ keys }), maxSize: 4097 }, undefined, () => 8192), {
     name: 'RangeError',
     message: /^options\.maxSize: expected at most 4096 bytes \(the server's request-head limit, 8192 bytes/,
   });
   // Without a limit from the runtime (the web build), Node's default is assumed.
-  assert.throws(() => configure({ name: 'sid', store: cookieStore({ keys }), maxSize: 12289 }, undefined), {
+  assert.throws(() => configFor({ name: 'sid', store: cookieStore({ keys }), maxSize: 12289 }, undefined), {
     name: 'RangeError',
     message: /at most 12288 bytes/,
   });
 });
 
-test('the runtime-neutral configure (storeConformance uses it) refuses the keys shortcut: only a build has the crypto for it', () => {
-  assert.throws(() => configure({ name: 'sid', keys }), {
+test('the runtime-neutral configFor (storeConformance uses it) refuses the keys shortcut: only a build has the crypto for it', () => {
+  assert.throws(() => configFor({ name: 'sid', keys }), {
     name: 'TypeError',
     message:
       "options.keys: expected a store here (the keys shortcut needs the crypto of a build: pass the result of defineSession() from 'sealed-session' or 'sealed-session/web'), got keys",
