@@ -14,7 +14,7 @@ import { describe } from '../text/describe.js';
 import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from './options.js';
 import type { SaveContext, SessionStore, StoreContext, StoreLoadResult } from './store.js';
-import { TokenCache } from './token-cache.js';
+import { flatEntries, TokenCache } from './token-cache.js';
 
 /**
  * A cookie store as the session layer calls it: on the maybe-sync core, so synchronous on node:crypto,
@@ -61,7 +61,8 @@ export function makeCookieStore(
     ['keys', 'signed'],
     '{ keys, signed? }',
   ) as unknown as CookieStoreOptions;
-  keyringState(keys);
+  // A keyring is immutable (a rotation makes a new one): its current key seals every token of this store.
+  const keyId = keyringState(keys).current.id;
   if (typeof signed !== 'boolean')
     throw new TypeError(`cookieStore options.signed: expected a boolean, got ${describe(signed)}`);
   const [make, open] = signed ? [core.sign, core.verify] : [core.seal, core.unseal];
@@ -88,6 +89,10 @@ export function makeCookieStore(
     if (result.ok) cache.admit(value, context, keys, result);
     return result;
   };
+  const issued = (token: string, context: SaveContext, entries: string[]): string => {
+    cache.admitIssued(token, context, keys, keyId, entries);
+    return token;
+  };
   directs.set(store, {
     load: (value, context, into) => {
       const cached = cache.get(value, context, keys, into);
@@ -97,7 +102,13 @@ export function makeCookieStore(
         ? opened.then((result) => admit(value, context, result as StoreLoadResult))
         : admit(value, context, opened);
     },
-    save: (data, context) => makeDirect(data, saveOptions(context)),
+    // The token goes into the cache as it is made: the browser sends it back with its next request.
+    save: (data, context) => {
+      const made = makeDirect(data, saveOptions(context));
+      if (!isThenable(made)) return issued(made, context, flatEntries(data));
+      const entries = flatEntries(data); // copied before the wait, as the core encoded it
+      return made.then((token) => issued(token, context, entries));
+    },
   });
   return store;
 }

@@ -4,19 +4,26 @@
  * server sends a new one; under load, opening it (OpenSSL context set-up per token on node:crypto,
  * thread-pool round trips on WebCrypto) was the largest cost of a read (docs/performance.md).
  *
+ * It also keeps the tokens the cookie store has just issued (`admitIssued`): the browser sends the
+ * new cookie back on its next request, and a session written on every request would otherwise be
+ * decrypted on every request, one token after another (the "write, new cookie" case of bench/http.ts).
+ *
  * What makes it safe (SECURITY.md, "The verified-token cache", argues each point):
- * - only a token that authenticated and passed every check is admitted (`admit` takes a success);
+ * - only a token that authenticated and passed every check is admitted (`admit` takes a success),
+ *   or one this process has just made with the keyring's current key (`admitIssued`), whose result
+ *   the core's own arithmetic gives;
  * - an entry answers only the exact token (looked up by its tag characters, then compared in full),
  *   the same context (cookie name) and the same keyring object;
  * - issue time, `issuedAfter` and expiry are judged again on every hit, with the request's clock,
  *   skew and `issuedAfter`, exactly as the core judges them (core/result.ts judge); an entry that
  *   fails is dropped and the token goes through the core, which gives the reason;
- * - memory is bounded in entries and in characters; the oldest entries go first.
+ * - memory is bounded in entries and in characters; the oldest entries go first (a generation at a
+ *   time: see TokenCache).
  *
  * @module
  */
 import type { Keyring } from '../keys/keyring.js';
-import type { StoreContext, StoreLoadSuccess } from './store.js';
+import type { SaveContext, StoreContext, StoreLoadSuccess } from './store.js';
 
 /** Entries kept at most. */
 export const TOKEN_CACHE_ENTRIES = 1024;
@@ -54,13 +61,22 @@ interface Entry {
   readonly rotated: boolean;
 }
 
-/** The cache of one cookie store; see the module's description. */
+/**
+ * The cache of one cookie store; see the module's description. Entries live in two generations: new
+ * ones go into the young one, and when it holds half the bounds, it becomes the old one and the old
+ * one is dropped whole. That bounds memory as "oldest out first" does, without a search for the
+ * oldest entry on every insertion (a Map's iterator skips the slots of deleted entries one by one,
+ * which under a stream of new cookies cost more than the rest of the cache together, seen in
+ * profiles under load). A hit in the old generation moves the entry to the young one.
+ */
 export class TokenCache {
-  readonly #entries = new Map<string, Entry>();
+  #young = new Map<string, Entry>();
+  #old = new Map<string, Entry>();
+  #youngChars = 0;
+  #oldChars = 0;
   readonly #maxEntries: number;
   readonly #maxChars: number;
   readonly #seen = new Int32Array(SEEN_SLOTS);
-  #chars = 0;
 
   constructor(maxEntries: number = TOKEN_CACHE_ENTRIES, maxChars: number = TOKEN_CACHE_CHARS) {
     this.#maxEntries = maxEntries;
@@ -69,12 +85,12 @@ export class TokenCache {
 
   /** Entries held now (for tests and diagnostics). */
   get size(): number {
-    return this.#entries.size;
+    return this.#young.size + this.#old.size;
   }
 
   /** Token characters held now. */
   get chars(): number {
-    return this.#chars;
+    return this.#youngChars + this.#oldChars;
   }
 
   /**
@@ -85,14 +101,17 @@ export class TokenCache {
   get(token: string, context: StoreContext, keys: Keyring, into: Map<string, string>): StoreLoadSuccess | undefined {
     if (token.length < KEY_CHARS) return undefined;
     const key = token.slice(-KEY_CHARS);
-    const entry = this.#entries.get(key);
+    let entry = this.#young.get(key);
+    const young = entry !== undefined;
+    if (!young) entry = this.#old.get(key);
     // `===` may stop at the first difference; reaching it takes the tag characters themselves.
     if (entry === undefined || entry.token !== token || entry.keys !== keys || entry.context !== context.name)
       return undefined;
     if (!stillValid(entry, context)) {
-      this.#delete(key, entry);
+      this.#forget(key);
       return undefined;
     }
+    if (!young) this.#keep(key, entry);
     const { entries } = entry;
     // Map.prototype.set: the core fills the session the same way, so the session's own set (which
     // marks it changed) is not called; the session layer marks it loaded afterwards.
@@ -116,32 +135,77 @@ export class TokenCache {
     const { issuedAt } = result;
     if (
       token.length < KEY_CHARS ||
-      token.length > this.#maxChars ||
+      token.length > this.#maxChars / 2 ||
       typeof issuedAt !== 'number' ||
       !this.#seenBefore(token)
     )
       return;
-    const entries: string[] = [];
-    for (const [name, value] of result.data) entries.push(name, value);
     const own = detached(token);
-    const key = own.slice(-KEY_CHARS);
-    const previous = this.#entries.get(key);
-    if (previous !== undefined) this.#delete(key, previous);
-    this.#entries.set(key, {
+    this.#keep(own.slice(-KEY_CHARS), {
       token: own,
       context: context.name,
       keys,
-      entries,
+      entries: flatEntries(result.data),
       keyId: result.keyId ?? null,
       issuedAt,
       expiresAt: result.expiresAt ?? null,
       rotated: result.rotated === true,
     });
-    this.#chars += own.length;
-    // Oldest first: a Map iterates in insertion order.
-    while (this.#entries.size > this.#maxEntries || this.#chars > this.#maxChars) {
-      const oldKey = this.#entries.keys().next().value!;
-      this.#delete(oldKey, this.#entries.get(oldKey)!);
+  }
+
+  /**
+   * Keeps a token the cookie store has just made from `entries` (flat: name, value, name, value…) with
+   * the keyring's current key `keyId`, at `context.now` for `context.ttl` seconds: it holds what the
+   * core answers when it opens that token, computed as the core computes it (issue time and expiry in
+   * whole seconds: core/options.ts checkSealOptions; in ms, no expiry as null: core/result.ts judge;
+   * a test holds the two equal). No seen-once filter: a token sent to a browser comes back with its
+   * next request, unless a later write replaces it first.
+   */
+  admitIssued(token: string, context: SaveContext, keys: Keyring, keyId: string, entries: string[]): void {
+    if (token.length < KEY_CHARS || token.length > this.#maxChars / 2) return;
+    const issuedAt = Math.floor(context.now / 1000) * 1000;
+    this.#keep(token.slice(-KEY_CHARS), {
+      token,
+      context: context.name,
+      keys,
+      entries,
+      keyId,
+      issuedAt,
+      expiresAt: context.ttl === Infinity ? null : issuedAt + context.ttl * 1000,
+      rotated: false,
+    });
+  }
+
+  /**
+   * Adds an entry to the young generation (replacing one with the same key in either), first turning
+   * the young generation into the old one (and dropping the old one) if the entry would take it past
+   * half of either bound. Each generation thus stays within half of each bound, and the two within it.
+   */
+  #keep(key: string, entry: Entry): void {
+    this.#forget(key);
+    const chars = entry.token.length;
+    if (this.#young.size + 1 > this.#maxEntries / 2 || this.#youngChars + chars > this.#maxChars / 2) {
+      this.#old = this.#young;
+      this.#oldChars = this.#youngChars;
+      this.#young = new Map();
+      this.#youngChars = 0;
+    }
+    this.#young.set(key, entry);
+    this.#youngChars += chars;
+  }
+
+  /** Removes the entry under `key` from whichever generation holds it. */
+  #forget(key: string): void {
+    const young = this.#young.get(key);
+    if (young !== undefined) {
+      this.#young.delete(key);
+      this.#youngChars -= young.token.length;
+      return;
+    }
+    const old = this.#old.get(key);
+    if (old !== undefined) {
+      this.#old.delete(key);
+      this.#oldChars -= old.token.length;
     }
   }
 
@@ -155,11 +219,6 @@ export class TokenCache {
     if (this.#seen[slot] === fingerprint) return true;
     this.#seen[slot] = fingerprint;
     return false;
-  }
-
-  #delete(key: string, entry: Entry): void {
-    this.#entries.delete(key);
-    this.#chars -= entry.token.length;
   }
 }
 
@@ -176,6 +235,13 @@ function stillValid(entry: Entry, context: StoreContext): boolean {
   if (entry.issuedAt > now + skewMs) return false;
   if (issuedAfter !== undefined && entry.issuedAt / 1000 < Math.floor(issuedAfter / 1000)) return false;
   return entry.expiresAt === null || entry.expiresAt + skewMs >= now;
+}
+
+/** A map's entries, flat (name, value, name, value…): what an entry keeps, copied now. */
+export function flatEntries(data: ReadonlyMap<string, string>): string[] {
+  const entries: string[] = [];
+  data.forEach((value, name) => void entries.push(name, value));
+  return entries;
 }
 
 /**

@@ -4,8 +4,11 @@ import fc from 'fast-check';
 import * as node from '../../src/index.js';
 import * as web from '../../src/web.js';
 import { createKeyring, generateKey, seal, sign, unseal } from '../../src/index.js';
-import { TOKEN_CACHE_CHARS, TOKEN_CACHE_ENTRIES, TokenCache } from '../../src/session/token-cache.js';
-import type { StoreContext, StoreLoadSuccess } from '../../src/session/store.js';
+import { flatEntries, TOKEN_CACHE_CHARS, TOKEN_CACHE_ENTRIES, TokenCache } from '../../src/session/token-cache.js';
+import { directCookieStore } from '../../src/session/cookie-store.js';
+import { isThenable } from '../../src/async/maybe-promise.js';
+import type { SaveContext, StoreContext, StoreLoadSuccess } from '../../src/session/store.js';
+import { keyringState } from '../../src/keys/keyring.js';
 import { clock, keys, otherKeys, T0 } from './helpers.js';
 
 const NAME = 'sid';
@@ -180,6 +183,43 @@ describe('TokenCache', () => {
     );
   });
 
+  test('(fast-check) a token admitted as issued holds what the core answers for it, at any issue time, ttl and later clock', async () => {
+    const keyId = keyringState(keys).current.id;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 ** 41 }), // any ms, whole seconds or not
+        fc.oneof(fc.integer({ min: 1, max: 10 ** 7 }), fc.constant(Infinity)),
+        fc.integer({ min: -5_000, max: 2 * 10 ** 7 * 1000 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.boolean(),
+        async (issued, ttl, offset, clockSkew, signed) => {
+          const token = await (signed ? sign : seal)(DATA, { keys, ttl, context: NAME, now: issued });
+          const context: SaveContext = {
+            ...contextAt(issued, { ttl }),
+            id: undefined,
+            replaces: undefined,
+            issuedAt: null,
+          };
+          const cache = new TokenCache();
+          cache.admitIssued(token, context, keys, keyId, flatEntries(DATA));
+          const now = Math.max(0, issued + offset); // a clock before 1970 is a programmer error
+          const into = new Map<string, string>();
+          const hit = cache.get(token, contextAt(now, { clockSkew }), keys, into);
+          const core = await (signed ? node.verify : unseal)(token, { keys, context: NAME, now, clockSkew });
+          assert.equal(hit !== undefined, core.ok, `issued ${issued}, ttl ${ttl}, offset ${offset}`);
+          if (hit !== undefined && core.ok) {
+            assert.deepEqual([...into], [...core.data]);
+            assert.deepEqual(
+              [hit.keyId, hit.issuedAt, hit.expiresAt, hit.rotated],
+              [core.keyId, core.issuedAt, core.expiresAt, core.rotated],
+            );
+          }
+        },
+      ),
+      { seed: 29, numRuns: 300 },
+    );
+  });
+
   test('memory is bounded in entries and in characters, the oldest going first', async () => {
     const { result } = await opened();
     // Distinct tokens of realistic length; admit only looks at the token string and the result.
@@ -192,14 +232,28 @@ describe('TokenCache', () => {
     assert.ok(byEntries.get(tokenFor(12), contextAt(T0), keys, new Map()) !== undefined);
     assert.ok(byEntries.get(tokenFor(19), contextAt(T0), keys, new Map()) !== undefined);
 
+    // Two generations of at most 500 characters each: one 300-character token apiece.
     const byChars = new TokenCache(1000, 1000);
-    for (let i = 0; i < 50; i++) admitNow(byChars, tokenFor(i, 300), contextAt(T0), keys, result);
-    assert.equal(byChars.size, 3);
-    assert.ok(byChars.chars <= 1000);
-    // A token longer than the whole budget is not kept at all.
-    admitNow(byChars, tokenFor(99, 1001), contextAt(T0), keys, result);
-    assert.equal(byChars.get(tokenFor(99, 1001), contextAt(T0), keys, new Map()), undefined);
-    assert.equal(byChars.size, 3);
+    for (let i = 0; i < 50; i++) {
+      admitNow(byChars, tokenFor(i, 300), contextAt(T0), keys, result);
+      assert.ok(byChars.chars <= 1000);
+    }
+    assert.equal(byChars.size, 2);
+    assert.ok(byChars.get(tokenFor(48, 300), contextAt(T0), keys, new Map()) !== undefined);
+    assert.ok(byChars.get(tokenFor(49, 300), contextAt(T0), keys, new Map()) !== undefined);
+    // A token longer than a generation's half of the budget is not kept at all.
+    admitNow(byChars, tokenFor(99, 501), contextAt(T0), keys, result);
+    assert.equal(byChars.get(tokenFor(99, 501), contextAt(T0), keys, new Map()), undefined);
+    assert.equal(byChars.size, 2);
+
+    // A hit in the old generation moves the entry to the young one, so it outlives the next turn.
+    const kept = new TokenCache(4, 1 << 20);
+    for (let i = 0; i < 4; i++) admitNow(kept, tokenFor(i), contextAt(T0), keys, result); // old: 0, 1; young: 2, 3
+    assert.ok(kept.get(tokenFor(0), contextAt(T0), keys, new Map()) !== undefined); // young: 2, 3, 0 → old: 2, 3; young: 0
+    admitNow(kept, tokenFor(4), contextAt(T0), keys, result); // young: 0, 4
+    assert.ok(kept.get(tokenFor(0), contextAt(T0), keys, new Map()) !== undefined);
+    assert.equal(kept.get(tokenFor(1), contextAt(T0), keys, new Map()), undefined);
+    assert.ok(kept.size <= 4);
 
     // Re-admitting a token replaces its entry instead of counting it twice.
     const again = new TokenCache();
@@ -269,6 +323,29 @@ for (const [build, api] of [
         time.advance(1);
         assert.equal(await read(), undefined);
         assert.deepEqual(reasons, ['revoked', 'expired']);
+      });
+
+      test(`${kind}: the token a write issues is kept, so the browser's next request is not opened again`, async () => {
+        const store = api.cookieStore({ keys, signed });
+        const time = clock();
+        const config = api.defineSession({ name: NAME, store, ttl: 60, clockSkew: 0, now: time.now });
+        const first = await api.readSession(undefined, config);
+        first.session.set('userId', '12345');
+        const [line] = await api.commitSession(first, config);
+        const token = line!.slice(NAME.length + 1, line!.indexOf(';'));
+        // On WebCrypto an opened token is a promise; the issued one answers at once, from the cache.
+        const context = { name: NAME, ttl: 60, now: time.now(), clockSkew: 0, issuedAfter: undefined };
+        const answer = directCookieStore(store)!.load(token, context, new Map());
+        assert.equal(isThenable(answer), false);
+        assert.deepEqual(
+          answer,
+          await (signed ? api.verify : api.unseal)(token, { keys, context: NAME, now: time.now(), clockSkew: 0 }),
+        );
+        const next = await api.readSession(`${NAME}=${token}`, config);
+        assert.deepEqual([...next.session], [['userId', '12345']]);
+        // Its expiry is the token's, judged on the hit as the core judges it.
+        time.advance(60_001);
+        assert.equal((await api.readSession(`${NAME}=${token}`, config)).session.size, 0);
       });
 
       test(`${kind}: one store under two cookie names opens a token only under its own`, async () => {
