@@ -20,7 +20,7 @@ import { once } from 'node:events';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
-import { createKeyring, seal, unseal, type Keyring, type SessionStore } from '../../src/index.js';
+import { cookieStore, createKeyring, seal, unseal, type Keyring, type SessionStore } from '../../src/index.js';
 
 export interface RunningApp {
   readonly url: string;
@@ -300,6 +300,21 @@ export function adapterSuite(setup: AdapterSetup): void {
         );
       });
     }
+
+    test('a store that answers with promises (I/O, WebCrypto) serves sign-in, reads and sign-out alike', async () => {
+      // The cookie store's public methods return promises; copied into an object of its own, the
+      // session layer calls them as any other store's, and each adapter waits for them.
+      const inner = cookieStore({ keys });
+      const store: SessionStore = { load: inner.load, save: inner.save };
+      const client = new CookieClient((await start({ name: 'sid', store, cookie: { secure: false } })).url);
+      const login = await client.request('POST', '/login?name=alice');
+      assert.deepEqual(login.body, { user: 'alice' });
+      assert.equal(login.setCookies.length, 1);
+      assert.deepEqual((await client.request('GET', '/session')).body, { user: 'alice' });
+      const logout = await client.request('POST', '/logout');
+      assert.equal(logout.status, 200);
+      assert.deepEqual((await client.request('GET', '/session')).body, {});
+    });
 
     test("a store failure goes to the framework's error handling (500), not to the client as a session", async () => {
       const failing: SessionStore = {
