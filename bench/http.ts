@@ -47,6 +47,15 @@ const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
 const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? 1);
 const PROFILE_DIR = process.env.BENCH_HTTP_PROFILE;
+/**
+ * BENCH_HTTP_PIN=1 (Linux, util-linux's taskset): every server on the last core, wrk and this process
+ * on the others. Without it, a variant whose responses make wrk work more (a new Set-Cookie that the
+ * "new cookie" script parses on every response) also takes more of the server's core, which raises
+ * the server's CPU per request through fewer requests per wake-up.
+ */
+const PIN = process.env.BENCH_HTTP_PIN === '1';
+const SERVER_CORE = String(cpus().length - 1);
+const CLIENT_CORES = cpus().length > 1 ? `0-${cpus().length - 2}` : '0';
 // The peers' secrets: fixed, as only this run's own servers ever see their cookies.
 const SECRET_32 = 'bench-only-secret-bench-only-secret!!'.slice(0, 32);
 const PASSWORD = 'bench-only-password-of-at-least-32-characters';
@@ -278,6 +287,8 @@ async function startServer(framework: Framework, variant: string): Promise<Serve
   child.on('exit', () => reply?.reject(new Error(`the ${framework} ${variant} server exited`)));
   const next = () => new Promise<ServerMessage>((resolve, reject) => (reply = { resolve, reject }));
   const { port } = (await next()) as { port: number };
+  // -a: every thread of the server (libuv's pool included), -p: the running process.
+  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', SERVER_CORE, String(child.pid)], { stdio: 'ignore' });
   return {
     variant,
     port,
@@ -359,7 +370,7 @@ async function run(server: Server, kind: Kind, cookie: string, seconds: number):
     `http://127.0.0.1:${server.port}${path}`,
   ];
   const before = await server.cpu();
-  const out = execFileSync('wrk', args, {
+  const out = execFileSync(PIN ? 'taskset' : 'wrk', PIN ? ['-c', CLIENT_CORES, 'wrk', ...args] : args, {
     encoding: 'utf8',
     env: { ...process.env, BENCH_COOKIE: cookie, BENCH_COOKIE_NAME: NAME },
   });
@@ -395,8 +406,11 @@ async function main(): Promise<void> {
   );
   console.log(
     `wrk -t1 -c${CONNECTIONS} on 127.0.0.1, ${ROUNDS} interleaved rounds of ${ROUND_S} s per case; node ${process.version}; ` +
-      `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+      `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}` +
+      (PIN ? `; servers pinned to core ${SERVER_CORE}, wrk to ${CLIENT_CORES}` : ''),
   );
+  // This process and the wrk it starts stay off the servers' core.
+  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', CLIENT_CORES, String(process.pid)], { stdio: 'ignore' });
   console.log(
     'server CPU µs/request: median of rounds; ratios: median of per-round ratios [range]; req/s and p99: medians\n',
   );
