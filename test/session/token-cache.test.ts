@@ -38,6 +38,23 @@ function flip(token: string, at: number): string {
   return token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
 }
 
+/** A cache answer (`hit`, its data copied into `into`) is the core's: a hit exactly where it accepts, with its data and metadata. */
+function assertSameAnswer(
+  hit: StoreLoadSuccess | undefined,
+  into: Map<string, string>,
+  core: Awaited<ReturnType<typeof unseal>>,
+  message: string,
+): void {
+  assert.equal(hit !== undefined, core.ok, message);
+  if (hit !== undefined && core.ok) {
+    assert.deepEqual([...into], [...core.data]);
+    assert.deepEqual(
+      [hit.keyId, hit.issuedAt, hit.expiresAt, hit.rotated],
+      [core.keyId, core.issuedAt, core.expiresAt, core.rotated],
+    );
+  }
+}
+
 /** Offers a token twice: the cache keeps a token from its second offer on. */
 function admitNow(
   cache: TokenCache,
@@ -165,18 +182,12 @@ describe('TokenCache', () => {
           const into = new Map<string, string>();
           const hit = cache.get(token, contextAt(now, { clockSkew, issuedAfter }), keys, into);
           const core = await unseal(token, { keys, context: NAME, now, clockSkew, issuedAfter });
-          assert.equal(
-            hit !== undefined,
-            core.ok,
+          assertSameAnswer(
+            hit,
+            into,
+            core,
             `offset ${offset}, skew ${clockSkew}, cutoff ${cutoff}: ${core.ok ? 'ok' : core.reason}`,
           );
-          if (hit !== undefined && core.ok) {
-            assert.deepEqual([...into], [...core.data]);
-            assert.deepEqual(
-              [hit.keyId, hit.issuedAt, hit.expiresAt, hit.rotated],
-              [core.keyId, core.issuedAt, core.expiresAt, core.rotated],
-            );
-          }
         },
       ),
       { seed: 13, numRuns: 300 },
@@ -206,14 +217,7 @@ describe('TokenCache', () => {
           const into = new Map<string, string>();
           const hit = cache.get(token, contextAt(now, { clockSkew }), keys, into);
           const core = await (signed ? node.verify : unseal)(token, { keys, context: NAME, now, clockSkew });
-          assert.equal(hit !== undefined, core.ok, `issued ${issued}, ttl ${ttl}, offset ${offset}`);
-          if (hit !== undefined && core.ok) {
-            assert.deepEqual([...into], [...core.data]);
-            assert.deepEqual(
-              [hit.keyId, hit.issuedAt, hit.expiresAt, hit.rotated],
-              [core.keyId, core.issuedAt, core.expiresAt, core.rotated],
-            );
-          }
+          assertSameAnswer(hit, into, core, `issued ${issued}, ttl ${ttl}, offset ${offset}`);
         },
       ),
       { seed: 29, numRuns: 300 },
