@@ -46,6 +46,13 @@ const NAME = 'sid';
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
 const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? 1);
+/**
+ * Server processes per variant, one after another (BENCH_HTTP_PROCESSES, default 1), each timed for
+ * ROUNDS rounds. A process keeps its JIT decisions and heap layout for the whole run, and two
+ * processes of the same code measured up to ±15% apart here, more than rounds within one process
+ * vary: more processes turn that bias into spread that the medians see.
+ */
+const PROCESSES = Number(process.env.BENCH_HTTP_PROCESSES ?? 1);
 const PROFILE_DIR = process.env.BENCH_HTTP_PROFILE;
 /**
  * BENCH_HTTP_PIN=1 (Linux, util-linux's taskset): every server on the last core, wrk and this process
@@ -405,7 +412,9 @@ async function main(): Promise<void> {
     (name) => only === undefined || only.includes(name),
   );
   console.log(
-    `wrk -t1 -c${CONNECTIONS} on 127.0.0.1, ${ROUNDS} interleaved rounds of ${ROUND_S} s per case; node ${process.version}; ` +
+    `wrk -t1 -c${CONNECTIONS} on 127.0.0.1, ${ROUNDS} interleaved rounds of ${ROUND_S} s per case` +
+      (PROCESSES > 1 ? ` in each of ${PROCESSES} sets of server processes` : '') +
+      `; node ${process.version}; ` +
       `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}` +
       (PIN ? `; servers pinned to core ${SERVER_CORE}, wrk to ${CLIENT_CORES}` : ''),
   );
@@ -415,35 +424,43 @@ async function main(): Promise<void> {
     'server CPU µs/request: median of rounds; ratios: median of per-round ratios [range]; req/s and p99: medians\n',
   );
   for (const framework of frameworks) {
-    const servers: Server[] = [];
-    try {
-      for (const variant of FRAMEWORKS[framework]) servers.push(await startServer(framework, variant));
-      const cookies = new Map<Server, string>();
-      for (const server of servers) {
-        const cookie = await cookieFor(server);
-        await crossCheck(server, cookie);
-        cookies.set(server, cookie);
-      }
-      const cases = servers.flatMap((server) =>
-        server.variant === 'bare'
-          ? [{ server, kind: 'read' as Kind }]
-          : KINDS.filter((kind) => kind !== 'write, new cookie' || !NO_FOLLOW.has(server.variant)).map((kind) => ({
-              server,
-              kind,
-            })),
-      );
-      for (const { server, kind } of cases) await run(server, kind, cookies.get(server)!, 1); // warm-up: JIT, sockets
-      const samples = new Map<string, Sample[]>();
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const { server, kind } of round % 2 === 0 ? cases : [...cases].reverse()) {
-          const key = `${server.variant}/${kind}`;
-          samples.set(key, [...(samples.get(key) ?? []), await run(server, kind, cookies.get(server)!, ROUND_S)]);
-        }
-      }
-      report(framework, samples);
-    } finally {
-      for (const server of servers) await server.stop();
+    const samples = new Map<string, Sample[]>();
+    for (let set = 0; set < PROCESSES; set++) await runSet(framework, samples);
+    report(framework, samples);
+  }
+}
+
+/**
+ * One set of server processes for a framework: started, cross-checked, warmed up, timed for ROUNDS
+ * interleaved rounds (their samples appended to `samples`), stopped.
+ */
+async function runSet(framework: Framework, samples: Map<string, Sample[]>): Promise<void> {
+  const servers: Server[] = [];
+  try {
+    for (const variant of FRAMEWORKS[framework]) servers.push(await startServer(framework, variant));
+    const cookies = new Map<Server, string>();
+    for (const server of servers) {
+      const cookie = await cookieFor(server);
+      await crossCheck(server, cookie);
+      cookies.set(server, cookie);
     }
+    const cases = servers.flatMap((server) =>
+      server.variant === 'bare'
+        ? [{ server, kind: 'read' as Kind }]
+        : KINDS.filter((kind) => kind !== 'write, new cookie' || !NO_FOLLOW.has(server.variant)).map((kind) => ({
+            server,
+            kind,
+          })),
+    );
+    for (const { server, kind } of cases) await run(server, kind, cookies.get(server)!, 1); // warm-up: JIT, sockets
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const { server, kind } of round % 2 === 0 ? cases : [...cases].reverse()) {
+        const key = `${server.variant}/${kind}`;
+        samples.set(key, [...(samples.get(key) ?? []), await run(server, kind, cookies.get(server)!, ROUND_S)]);
+      }
+    }
+  } finally {
+    for (const server of servers) await server.stop();
   }
 }
 
