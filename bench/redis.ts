@@ -14,13 +14,11 @@
  * Bounded: BENCH_REDIS_ROUNDS (3) rounds of BENCH_REDIS_SECONDS (2) s per case on 16 connections.
  * Run: npm run bench:redis (or npm run bench, which runs every benchmark).
  */
-import { execFile, fork, spawn } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createConnection, createServer as createNetServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { RedisStore } from 'connect-redis';
@@ -30,6 +28,7 @@ import { createClient } from 'redis';
 import { createKeyring, generateKey } from 'sealed-session';
 import { withSession } from 'sealed-session/http';
 import { redisStore } from 'sealed-session/redis';
+import { startRedis } from '../test/stores/redis-server.js';
 import { check } from './harness.js';
 
 const ROUNDS = Number(process.env.BENCH_REDIS_ROUNDS ?? 3);
@@ -114,14 +113,6 @@ async function serve(redisPort: number, secret: string): Promise<void> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createNetServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** CPU time (µs) redis-server has used: utime + stime of /proc/<pid>/stat, in clock ticks (100 Hz). */
 function redisCpu(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -129,14 +120,9 @@ function redisCpu(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'sealed-session-bench-redis-'));
-  const redis = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  await waitForRedis(port);
+  // The tests' throwaway server: a free loopback port, persistence off, a temporary directory.
+  const redis = await startRedis();
+  const { port } = redis;
   const child = fork(fileURLToPath(import.meta.url), ['--server'], {
     execArgv: process.execArgv,
     env: { ...process.env, BENCH_REDIS_PORT: String(port), BENCH_KEY: generateKey() },
@@ -187,14 +173,14 @@ async function main(): Promise<void> {
       for (const [name] of CASES) {
         const { url, cookie } = target(name);
         const appBefore = await cpu();
-        const redisBefore = redisCpu(redis.pid!);
+        const redisBefore = redisCpu(redis.process.pid!);
         const { stdout } = await promisify(execFile)(
           'wrk',
           ['-t1', '-c16', `-d${SECONDS}s`, '-H', `Cookie: ${cookie}`, url],
           { timeout: 60_000 },
         );
         const appUsed = (await cpu()) - appBefore;
-        const redisUsed = redisCpu(redis.pid!) - redisBefore;
+        const redisUsed = redisCpu(redis.process.pid!) - redisBefore;
         const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
         check(
           requests > 0 && !/Non-2xx or 3xx responses|Socket errors/.test(stdout),
@@ -232,25 +218,6 @@ async function main(): Promise<void> {
   } finally {
     child.disconnect();
     child.kill();
-    redis.kill('SIGKILL');
-    await once(redis, 'exit');
-    rmSync(dir, { recursive: true, force: true });
+    await redis.stop();
   }
-}
-
-/** Resolves once redis-server answers PING on `port` (polled, bounded). */
-async function waitForRedis(port: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => socket.write('PING\r\n'));
-      socket.once('data', (chunk) => {
-        socket.destroy();
-        resolve(chunk.toString().startsWith('+PONG'));
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`redis-server on port ${port} did not answer PING`);
 }

@@ -12,7 +12,7 @@ import type { MaybeSyncCore } from '../core/api.js';
 import { describe } from '../text/describe.js';
 import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from './options.js';
-import { signId, verifiedId } from './signed-id.js';
+import { loadedEntry, signId, verifiedId } from './signed-id.js';
 import type { SessionStore, StoreContext } from './store.js';
 
 /** Options of `memoryStore`. */
@@ -179,15 +179,7 @@ export function makeMemoryStore(core: MaybeSyncCore, options: MemoryStoreOptions
         return { ok: false, reason: 'expired' };
       }
       // A copy: the application's changes reach the store only through save.
-      return {
-        ok: true,
-        data: new Map(entry.data),
-        id,
-        keyId: opened.keyId,
-        issuedAt: opened.issuedAt,
-        expiresAt: opened.expiresAt,
-        rotated: opened.rotated,
-      };
+      return loadedEntry(opened, new Map(entry.data));
     },
     async destroy(id) {
       remove(id);

@@ -10,7 +10,7 @@
 import type { SealOptions, UnsealOptions } from '../core/options.js';
 import type { UnsealFailure, UnsealResult, UnsealSuccess } from '../core/result.js';
 import type { Keyring } from '../keys/keyring.js';
-import type { StoreContext } from './store.js';
+import type { StoreContext, StoreLoadSuccess } from './store.js';
 
 /** The map key under which the id travels in the signed token. */
 const ID = 'id';
@@ -26,6 +26,9 @@ export function signId(signer: IdSigner, keys: Keyring, id: string, context: Sto
   return signer.sign(new Map([[ID, id]]), { keys, ttl: context.ttl, context: context.name, now: context.now });
 }
 
+/** A verified id and its token's metadata (key id, issue and expiry times, rotation). */
+export type VerifiedId = Omit<UnsealSuccess, 'data'> & { readonly id: string };
+
 /**
  * The id in a cookie value with the token's metadata (key id, issue and expiry times, whether it
  * was made with an older key), or why there is none: the core's reason for a forged, expired, revoked
@@ -37,7 +40,7 @@ export async function verifiedId(
   keys: Keyring,
   value: string,
   context: StoreContext,
-): Promise<(Omit<UnsealSuccess, 'data'> & { readonly id: string }) | UnsealFailure> {
+): Promise<VerifiedId | UnsealFailure> {
   const token = await signer.verify(value, {
     keys,
     context: context.name,
@@ -50,4 +53,10 @@ export async function verifiedId(
   if (id === undefined || token.data.size !== 1) return { ok: false, reason: 'malformed' };
   const { keyId, issuedAt, expiresAt, rotated } = token;
   return { ok: true, id, keyId, issuedAt, expiresAt, rotated };
+}
+
+/** What a store's `load` answers for a verified id whose entry holds `data`: the data with the id token's metadata. */
+export function loadedEntry(opened: VerifiedId, data: Map<string, string>): StoreLoadSuccess {
+  const { id, keyId, issuedAt, expiresAt, rotated } = opened;
+  return { ok: true, data, id, keyId, issuedAt, expiresAt, rotated };
 }

@@ -19,7 +19,7 @@ import { generateKey, sign, verify } from '#core';
 import { describe } from '../text/describe.js';
 import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from '../session/options.js';
-import { signId, verifiedId, type IdSigner } from '../session/signed-id.js';
+import { loadedEntry, signId, verifiedId, type IdSigner } from '../session/signed-id.js';
 import type { SessionStore, StoreContext } from '../session/store.js';
 
 /**
@@ -224,16 +224,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const id = opened.id;
       const json = await send(['HGET', prefix + id, 'd']);
       if (json === null || json === undefined) return { ok: false, reason: 'not-found' };
-      const data = new Map(JSON.parse(String(json)) as [string, string][]);
-      return {
-        ok: true,
-        data,
-        id,
-        keyId: opened.keyId,
-        issuedAt: opened.issuedAt,
-        expiresAt: opened.expiresAt,
-        rotated: opened.rotated,
-      };
+      return loadedEntry(opened, new Map(JSON.parse(String(json)) as [string, string][]));
     },
     async destroy(id) {
       await destroyScript([prefix + id], [indexPrefix, id]);
