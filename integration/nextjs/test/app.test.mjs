@@ -3,10 +3,9 @@
 // through sign-in, reload and sign-out. Timings of build and run are printed as diagnostics.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort, launchChromium, ready, stop } from '../../shared/harness.mjs';
+import { buildAndStart, launchChromium, sessionCookies, signIn, stop } from '../../shared/harness.mjs';
 import { generateKey } from 'sealed-session';
 
 const appDir = new URL('..', import.meta.url).pathname;
@@ -15,31 +14,26 @@ const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 delete baseEnv.SESSION_KEY;
 
 let base;
-let server;
-let serverLog = '';
+let app;
 
 before(async () => {
-  const buildStart = performance.now();
   // No SESSION_KEY at build: the config is made on first use (lib/session.ts).
-  const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: appDir, env: baseEnv, encoding: 'utf8' });
-  assert.equal(build.status, 0, `next build failed:\n${build.stdout}\n${build.stderr}`);
-  console.log(`# next build: ${((performance.now() - buildStart) / 1000).toFixed(1)} s`);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const startAt = performance.now();
-  server = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: appDir,
-    env: { ...baseEnv, SESSION_KEY: generateKey() },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  app = await buildAndStart({
+    name: 'next',
+    appDir,
+    build: [nextBin, 'build'],
+    env: baseEnv,
+    start: (port) => ({
+      args: [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)],
+      env: { ...baseEnv, SESSION_KEY: generateKey() },
+    }),
   });
-  server.stdout.on('data', (chunk) => (serverLog += chunk));
-  server.stderr.on('data', (chunk) => (serverLog += chunk));
-  await ready(base, server);
-  console.log(`# next start ready: ${((performance.now() - startAt) / 1000).toFixed(1)} s`);
+  base = app.base;
 });
 
 after(async () => {
-  await stop(server);
+  await stop(app?.server);
+  if (process.exitCode) console.log(app?.log());
 });
 
 describe('Next.js App Router over HTTP', () => {
@@ -77,7 +71,7 @@ describe('Next.js App Router over HTTP', () => {
 
   test('a Route Handler on the Edge runtime seals and opens the session (WebCrypto from another realm)', async () => {
     const first = await fetch(`${base}/api/edge`, { method: 'POST' });
-    assert.equal(first.status, 200, serverLog.slice(-2000));
+    assert.equal(first.status, 200, app.log().slice(-2000));
     assert.deepEqual(await first.json(), { edge: '1' });
     const cookie = first.headers.getSetCookie().map((line) => line.slice(0, line.indexOf(';'))).join('; ');
     assert.match(cookie, /^sid=ss1\./);
@@ -111,17 +105,12 @@ describe('Next.js App Router in Chromium', () => {
     await browser?.close();
   });
 
-  const sessionCookies = async () => (await context.cookies(base)).filter((cookie) => /^sid(\.\d)?$/.test(cookie.name));
-
   test('sign in with a Server Action, reloads keep the session, the Route Handler writes it, sign out ends it', async () => {
     await context.clearCookies();
     const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.fill('input[name=user]', 'alice');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/dashboard`);
+    await signIn(page, base, 'alice');
     assert.equal(await page.textContent('#who'), 'Dashboard of alice');
-    const [cookie] = await sessionCookies();
+    const [cookie] = await sessionCookies(context, base);
     assert.equal(cookie?.httpOnly, true);
     assert.equal(cookie?.sameSite, 'Lax');
     assert.match(cookie?.value ?? '', /^ss1\./);
@@ -140,7 +129,7 @@ describe('Next.js App Router in Chromium', () => {
     await page.click('button[type=submit]');
     await page.waitForURL(`${base}/`);
     await page.waitForSelector('input[name=user]');
-    assert.deepEqual(await sessionCookies(), [], 'sign-out deleted the cookie');
+    assert.deepEqual(await sessionCookies(context, base), [], 'sign-out deleted the cookie');
 
     await page.goto(`${base}/dashboard`);
     assert.equal(page.url(), `${base}/`, 'the proxy sends a signed-out visitor back');
@@ -150,20 +139,13 @@ describe('Next.js App Router in Chromium', () => {
   test('a change made in the Route Handler re-issues the cookie through cookies()', async () => {
     await context.clearCookies();
     const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.fill('input[name=user]', 'bob');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/dashboard`);
-    const first = (await sessionCookies())[0]?.value;
+    await signIn(page, base, 'bob');
+    const first = (await sessionCookies(context, base))[0]?.value;
     await page.goto(`${base}/api/me`);
-    const second = (await sessionCookies())[0]?.value;
+    const second = (await sessionCookies(context, base))[0]?.value;
     assert.ok(first && second && first !== second, 'a new token after the change');
     await page.goto(`${base}/dashboard`);
     assert.equal(await page.textContent('#who'), 'Dashboard of bob');
     await page.close();
   });
-});
-
-after(() => {
-  if (process.exitCode) console.log(serverLog);
 });
