@@ -58,7 +58,7 @@ export function sealWith(
       `data: expected a map that seals to at most ${MAX_TOKEN_LENGTH} characters, got one that seals to ${tokenLength(bodyLength)}`,
     );
   }
-  const body = new Uint8Array(bodyLength);
+  const body = runtime.allocate(bodyLength);
   const headerEnd = writeHeader(body, {
     kind: Kind.Sealed,
     keyId,
@@ -71,14 +71,21 @@ export function sealWith(
   body.set(plaintext, payloadAt);
   const payload = body.subarray(payloadAt, payloadAt + plaintext.length);
   const aad = boundData(body.subarray(0, headerEnd), checked.context);
-  return continueWith(derivedKeys(runtime, checked.entry), (keys) => {
-    const tokenNonce = nonce ?? xaesNonce(runtime, keys.seal);
-    body.set(tokenNonce, headerEnd);
-    return continueWith(xaesSeal(runtime, keys.seal, tokenNonce, payload, aad), (sealed) => {
-      body.set(sealed, payloadAt);
-      return encodeToken(runtime, body);
+  try {
+    return continueWith(derivedKeys(runtime, checked.entry), (keys) => {
+      const tokenNonce = nonce ?? xaesNonce(runtime, keys.seal);
+      body.set(tokenNonce, headerEnd);
+      return continueWith(xaesSeal(runtime, keys.seal, tokenNonce, payload, aad), (sealed) => {
+        body.set(sealed, payloadAt);
+        return encodeToken(runtime, body);
+      });
     });
-  });
+  } catch (error) {
+    // On Node the body is pooled memory that Buffer.allocUnsafe hands out again: the plaintext
+    // copied into it must not outlive a seal that failed before the ciphertext replaced it.
+    body.fill(0);
+    throw error;
+  }
 }
 
 /**

@@ -45,7 +45,7 @@ export function signWith(
       `data: expected a map that signs to at most ${MAX_TOKEN_LENGTH} characters, got one that signs to ${tokenLength(bodyLength)}`,
     );
   }
-  const body = new Uint8Array(bodyLength);
+  const body = runtime.allocate(bodyLength);
   const headerEnd = writeHeader(body, {
     kind: Kind.Signed,
     keyId,
@@ -53,7 +53,7 @@ export function signWith(
     expiresAt: checked.expiresAt,
   });
   body.set(payload, headerEnd);
-  const message = macInput(body.subarray(0, headerEnd), checked.context, payload);
+  const message = macInput(runtime, body.subarray(0, headerEnd), checked.context, payload);
   return continueWith(derivedKeys(runtime, checked.entry), (keys) =>
     continueWith(runtime.hmac(keys.sign, message), (tag) => {
       body.set(tag, headerEnd + payload.length);
@@ -94,7 +94,7 @@ export function verifyWith(
   const payloadEnd = parsed.rest.length - HMAC_BYTES;
   const payload = parsed.rest.subarray(0, payloadEnd);
   const tag = parsed.rest.subarray(payloadEnd);
-  const message = macInput(parsed.header, checked.context, payload);
+  const message = macInput(runtime, parsed.header, checked.context, payload);
   return continueWith(derivedKeys(runtime, entry), (keys) =>
     continueWith(runtime.hmacVerify(keys.sign, message, tag), (valid) =>
       valid ? judge(parsed, decodeMap(payload, into), entry, checked) : failure('invalid'),
@@ -103,8 +103,11 @@ export function verifyWith(
 }
 
 /** The MAC input: `header varint(len) context payload` (see boundData for why the length). */
-function macInput(header: Uint8Array, context: Uint8Array, payload: Uint8Array): Uint8Array {
-  const message = boundData(header, context, payload.length);
-  message.set(payload, message.length - payload.length);
+function macInput(runtime: CryptoRuntime, header: Uint8Array, context: Uint8Array, payload: Uint8Array): Uint8Array {
+  const bound = boundData(header, context);
+  // The payload makes it larger than V8 keeps on its heap: built where the runtime builds tokens.
+  const message = runtime.allocate(bound.length + payload.length);
+  message.set(bound);
+  message.set(payload, bound.length);
   return message;
 }

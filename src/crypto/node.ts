@@ -42,6 +42,15 @@ if (startupSnapshot?.isBuildingSnapshot()) {
   });
 }
 
+/**
+ * `length` bytes from Node's Buffer pool (Buffer.allocUnsafe: a slice of a shared 8 KiB block below
+ * 4 KiB), as a plain Uint8Array, whose slice() copies (a Buffer's would share). Not zeroed.
+ */
+function pooledView(length: number): Uint8Array {
+  const pooled = Buffer.allocUnsafe(length);
+  return new Uint8Array(pooled.buffer, pooled.byteOffset, length);
+}
+
 /** HMAC with an empty key is HMAC with a block of zeros (RFC 2104 §2); KeyObjects need at least one byte. */
 const EMPTY_KEY_EQUIVALENT = new Uint8Array(64);
 const GCM_OPTIONS = Object.freeze({ authTagLength: 16 }); // Node 20 otherwise accepts a truncated 4-byte tag on decrypt
@@ -63,6 +72,11 @@ export const nodeRuntime: SyncCryptoRuntime = Object.freeze({
     if (!BASE64URL_TEXT.test(text) || !hasCanonicalLength(text)) return null;
     const bytes = Buffer.from(text, 'base64url');
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length); // a plain view, like the portable codec's
+  },
+
+  allocate(length: number): Uint8Array {
+    // Zeroed: the pool hands its memory out as its last user left it.
+    return pooledView(length).fill(0);
   },
 
   randomBytes(length: number): Uint8Array {
@@ -117,7 +131,7 @@ export const nodeRuntime: SyncCryptoRuntime = Object.freeze({
     const head = cipher.update(plaintext);
     const tail = cipher.final();
     const tag = cipher.getAuthTag();
-    const out = new Uint8Array(head.length + tail.length + tag.length);
+    const out = pooledView(head.length + tail.length + tag.length); // every byte written below
     out.set(head, 0);
     out.set(tail, head.length);
     out.set(tag, head.length + tail.length);

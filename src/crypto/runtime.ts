@@ -25,6 +25,13 @@ export interface CryptoRuntime {
   encodeBase64url(bytes: Uint8Array): string;
   /** Strict base64url: the exact inverse of encodeBase64url, null for any other text (format/base64url.ts). */
   decodeBase64url(text: string): Uint8Array | null;
+  /**
+   * A new zero-filled array of `length` bytes, for a token being built. Synchronous on every runtime.
+   * Node's is a view into its Buffer pool: a typed array of more than 64 bytes otherwise gets memory
+   * of its own outside the V8 heap, which costs an allocation there and work for the collector on
+   * every token (bench/allocation.ts).
+   */
+  allocate(length: number): Uint8Array;
   /** `length` bytes from the platform CSPRNG. Synchronous on every runtime. */
   randomBytes(length: number): Uint8Array;
   /** Imports raw bytes as an HMAC-SHA256 key (done once per key, then cached). */

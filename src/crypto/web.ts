@@ -31,6 +31,8 @@ export const webRuntime: CryptoRuntime = Object.freeze({
   encodeBase64url,
   decodeBase64url,
 
+  allocate: (length: number): Uint8Array => new Uint8Array(length),
+
   randomBytes(length: number): Uint8Array {
     const out = new Uint8Array(length);
     // getRandomValues throws QuotaExceededError above 65,536 bytes per call (WebCrypto, getRandomValues).

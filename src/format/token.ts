@@ -145,9 +145,9 @@ function isKeyIdByte(c: number): boolean {
  * (without it, moving bytes between a signed payload and the context would keep
  * the MAC valid).
  */
-export function boundData(header: Uint8Array, context: Uint8Array, trailing = 0): Uint8Array {
+export function boundData(header: Uint8Array, context: Uint8Array): Uint8Array {
   const lengthBytes = context.length < 0x80 ? 1 : 2;
-  const out = new Uint8Array(header.length + lengthBytes + context.length + trailing);
+  const out = new Uint8Array(header.length + lengthBytes + context.length);
   out.set(header, 0);
   let at = header.length;
   if (lengthBytes === 1) {

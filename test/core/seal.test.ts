@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import { createKeyring, generateKey, seal, sign, unseal, verify } from '../../src/index.js';
 import { sealSync, signSync, unsealSync, verifySync } from '../../src/sync.js';
 import { SAMPLE_SESSION, SECRET_A, SECRET_B, sessionMap } from '../helpers.js';
+import { sealWith } from '../../src/core/seal.js';
+import { nodeRuntime } from '../../src/crypto/node.js';
+import type { SyncCryptoRuntime } from '../../src/crypto/runtime.js';
 
 const keys = createKeyring(SECRET_A);
 const NOW = 1_750_000_000_000;
@@ -265,4 +268,26 @@ test('generateKey: 32 random bytes as 43 base64url characters, usable as a secre
   assert.equal(Buffer.from(key, 'base64url').length, 32);
   assert.notEqual(generateKey(), key);
   assert.equal(createKeyring(key).currentKeyId, '1');
+});
+
+test('a seal that fails after the plaintext was copied into the token body wipes the body', () => {
+  // On Node the body is pooled memory (CryptoRuntime.allocate) that Buffer.allocUnsafe hands out again.
+  const bodies: Uint8Array[] = [];
+  const failing: SyncCryptoRuntime = {
+    ...nodeRuntime,
+    allocate: (length) => {
+      const body = nodeRuntime.allocate(length);
+      bodies.push(body);
+      return body;
+    },
+    aesGcmEncrypt: () => {
+      // The plaintext is in the body at this point: the failure below must not leave it there.
+      assert.ok(bodies.some((body) => Buffer.from(body).includes('secret-value')));
+      throw new Error('the cipher failed');
+    },
+  };
+  const keys = createKeyring(generateKey());
+  assert.throws(() => sealWith(failing, new Map([['data', 'secret-value']]), { keys }), /the cipher failed/);
+  assert.equal(bodies.length, 1);
+  assert.ok(bodies[0]!.every((byte) => byte === 0));
 });

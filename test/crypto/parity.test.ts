@@ -474,8 +474,7 @@ describe('every failure gives the same reason on both builds', () => {
           });
           let rest: Uint8Array;
           if (signed) {
-            const message = boundData(header, context, payload.length);
-            message.set(payload, message.length - payload.length);
+            const message = new Uint8Array([...boundData(header, context), ...payload]);
             const tag = await runtime.hmac(keyMaterial.sign, message);
             rest = new Uint8Array([...payload, ...tag]);
           } else {
