@@ -30,14 +30,17 @@
  * about 4 minutes for all five frameworks. BENCH_HTTP_ONLY=fastify,koa runs some frameworks only.
  * BENCH_HTTP_PROFILE=<dir> starts the servers with `node --cpu-prof`, one folder per server under <dir>
  * (written when they exit; the largest file is the main thread's, others are tsx's loader thread); `node bench/profile-summary.ts <file.cpuprofile>` lists the hottest functions.
+ * BENCH_HTTP_BASELINE=<dir> adds the variant "ours, baseline" to every framework: the same server on
+ * the build in <dir> (a checkout of another revision, after `npm ci && npm run build` there), with
+ * the ratio ours ÷ baseline per kind, so a change is measured beside the code before it in one run.
  * Run: npm run bench:http (it builds dist/ first: the servers import the built package).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { createKeyring, generateKey } from 'sealed-session';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateKey } from 'sealed-session';
 import type { SessionEnv } from 'sealed-session/hono';
 import { SAMPLE_SESSION } from './fixtures.js';
 import { check } from './harness.js';
@@ -54,6 +57,8 @@ const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? 1);
  */
 const PROCESSES = Number(process.env.BENCH_HTTP_PROCESSES ?? 1);
 const PROFILE_DIR = process.env.BENCH_HTTP_PROFILE;
+/** A built checkout of another revision, run beside ours as "ours, baseline" (see the top). */
+const BASELINE = process.env.BENCH_HTTP_BASELINE;
 /**
  * BENCH_HTTP_PIN=1 (Linux, util-linux's taskset): every server on the last core, wrk and this process
  * on the others. Without it, a variant whose responses make wrk work more (a new Set-Cookie that the
@@ -76,6 +81,11 @@ const FRAMEWORKS = {
   hono: ['bare', 'ours', 'iron-session'],
 } as const satisfies Record<string, readonly string[]>;
 type Framework = keyof typeof FRAMEWORKS;
+/** A framework's variants, with "ours, baseline" after ours when BENCH_HTTP_BASELINE is set. */
+function variantsOf(framework: Framework): readonly string[] {
+  const variants: readonly string[] = FRAMEWORKS[framework];
+  return BASELINE === undefined ? variants : variants.flatMap((v) => (v === 'ours' ? [v, 'ours, baseline'] : [v]));
+}
 const KINDS = ['read', 'write', 'write, new cookie'] as const;
 type Kind = (typeof KINDS)[number];
 /** The route each kind requests. */
@@ -122,15 +132,20 @@ else await main();
  */
 async function serve(framework: Framework, variant: string): Promise<void> {
   const load = (name: string): Promise<any> => import(name); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const keys = createKeyring(generateKey()); // each server writes the cookies it is sent (/init)
+  const baseline = variant === 'ours, baseline';
+  /** One of our entries (index, adapters/express…): this build's, or the baseline's for its variant. */
+  const ours = <T>(entry: string, here: () => Promise<T>): Promise<T> =>
+    baseline ? load(pathToFileURL(`${BASELINE}/dist/${entry}.js`).href) : here();
+  // Each server writes the cookies it is sent (/init); a baseline's keyring comes from its own build.
+  const keys = (await ours('index', () => import('sealed-session'))).createKeyring(generateKey());
   const kindOf = (url: string | undefined) => (url ?? '/').slice(1);
   let listen: () => Promise<number>;
 
   if (framework === 'http') {
     let handle: (req: IncomingMessage, res: ServerResponse) => unknown;
     if (variant === 'bare') handle = (_req, res) => res.end('12345');
-    else if (variant === 'ours') {
-      const { withSession } = await import('sealed-session/http');
+    else if (variant.startsWith('ours')) {
+      const { withSession } = await ours('adapters/http', () => import('sealed-session/http'));
       handle = withSession((req, res, session) => res.end(answer(kindOf(req.url), session)), { name: NAME, keys });
     } else {
       const { getIronSession, nodeCookies } = await load('iron-session');
@@ -149,10 +164,12 @@ async function serve(framework: Framework, variant: string): Promise<void> {
     app.set('etag', false); // the same response work for every variant, and none a peer would not do
     app.set('x-powered-by', false);
     if (variant === 'bare') app.get('/:kind', (_req, res) => void res.send('12345'));
-    else if (variant === 'ours' || variant === 'ours, memoryStore') {
-      const { session } = await import('sealed-session/express');
+    else if (variant.startsWith('ours')) {
+      const { session } = await ours('adapters/express', () => import('sealed-session/express'));
       const { memoryStore } = await import('sealed-session');
-      app.use(session(variant === 'ours' ? { name: NAME, keys } : { name: NAME, store: memoryStore({ keys }) }));
+      app.use(
+        session(variant === 'ours, memoryStore' ? { name: NAME, store: memoryStore({ keys }) } : { name: NAME, keys }),
+      );
       app.get('/:kind', (req, res) => void res.send(answer(req.params.kind!, req.session)));
     } else if (variant === 'express-session') {
       const expressSession = (await load('express-session')).default;
@@ -186,8 +203,8 @@ async function serve(framework: Framework, variant: string): Promise<void> {
   } else if (framework === 'fastify') {
     const Fastify = (await import('fastify')).default;
     const app = Fastify();
-    if (variant === 'ours') {
-      const { session } = await import('sealed-session/fastify');
+    if (variant.startsWith('ours')) {
+      const { session } = await ours('adapters/fastify', () => import('sealed-session/fastify'));
       await app.register(session, { name: NAME, keys });
       app.get<{ Params: { kind: string } }>('/:kind', async (request) => answer(request.params.kind, request.session));
     } else if (variant === 'bare') {
@@ -208,8 +225,8 @@ async function serve(framework: Framework, variant: string): Promise<void> {
     const Koa = (await import('koa')).default;
     const app = new Koa();
     app.keys = [PASSWORD];
-    if (variant === 'ours') {
-      const { session } = await import('sealed-session/koa');
+    if (variant.startsWith('ours')) {
+      const { session } = await ours('adapters/koa', () => import('sealed-session/koa'));
       app.use(session({ name: NAME, keys }));
       app.use((ctx) => void (ctx.body = answer(kindOf(ctx.path), ctx.session)));
     } else if (variant === 'bare') {
@@ -229,8 +246,8 @@ async function serve(framework: Framework, variant: string): Promise<void> {
   } else {
     const { Hono } = await import('hono');
     const { getRequestListener } = await import('@hono/node-server');
-    if (variant === 'ours') {
-      const { session } = await import('sealed-session/hono');
+    if (variant.startsWith('ours')) {
+      const { session } = await ours('adapters/hono', () => import('sealed-session/hono'));
       const app = new Hono<SessionEnv>();
       app.use(session({ name: NAME, keys }));
       app.get('/:kind', (c) => c.text(answer(c.req.param('kind'), c.get('session'))));
@@ -437,7 +454,7 @@ async function main(): Promise<void> {
 async function runSet(framework: Framework, samples: Map<string, Sample[]>): Promise<void> {
   const servers: Server[] = [];
   try {
-    for (const variant of FRAMEWORKS[framework]) servers.push(await startServer(framework, variant));
+    for (const variant of variantsOf(framework)) servers.push(await startServer(framework, variant));
     const cookies = new Map<Server, string>();
     for (const server of servers) {
       const cookie = await cookieFor(server);
@@ -466,8 +483,8 @@ async function runSet(framework: Framework, samples: Map<string, Sample[]>): Pro
 
 function report(framework: Framework, samples: Map<string, Sample[]>): void {
   const bare = samples.get('bare/read')!;
-  const peers = FRAMEWORKS[framework].filter((variant) => variant !== 'bare' && !variant.startsWith('ours'));
-  const ourVariants = FRAMEWORKS[framework].filter((variant) => variant.startsWith('ours'));
+  const peers = variantsOf(framework).filter((variant) => variant !== 'bare' && !variant.startsWith('ours'));
+  const ourVariants = variantsOf(framework).filter((variant) => variant.startsWith('ours'));
   console.log(`${framework}`);
   console.log(
     `  ${'variant'.padEnd(42)} ${'CPU µs/req'.padStart(10)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`,
@@ -495,8 +512,9 @@ function report(framework: Framework, samples: Map<string, Sample[]>): void {
         `${median(overBare).toFixed(2)}x [${range(overBare)}] (+${median(list.map((s, round) => s.cpu - bare[round]!.cpu)).toFixed(1)} µs)`,
       );
     }
+    const compared = (variant: string) => [...kindPeers, ...(variant === 'ours' && BASELINE ? ['ours, baseline'] : [])];
     for (const variant of ourVariants) {
-      for (const peer of kindPeers) {
+      for (const peer of compared(variant)) {
         const ours = samples.get(`${variant}/${kind}`)!;
         const theirs = samples.get(`${peer}/${kind}`)!;
         const ratios = ours.map((s, round) => s.cpu / theirs[round]!.cpu);
