@@ -196,7 +196,8 @@ const HEAD_WRITERS = ['writeHead', 'flushHeaders', 'write', 'end'] as const;
  * its lines are set and the call goes on as it was made. Otherwise that call and any later ones are
  * queued, then replayed in order once the cookie lines are in. Each method keeps its own return
  * value: `this`, or `false` from `write` (backpressure) followed by `'drain'`, which pipes and
- * `once(res, 'drain')` wait for.
+ * `once(res, 'drain')` wait for. The calls reach this hook through wrappers on the response itself,
+ * or, on Express, through the prototype its responses share (hookedThroughPrototype).
  */
 function commitBeforeHeaders(
   res: ServerResponse,
