@@ -1,13 +1,11 @@
 /**
  * What Express's per-request `Object.setPrototypeOf(res, app.response)` does to the cost of the
  * properties a middleware then adds to the response (docs/performance.md, "What is left, from
- * profiles"): on plain Node the `node:http` adapter adds four method wrappers to each response
- * (writeHead, flushHeaders, write, end), as express-session and on-headers add theirs; on Express it
- * now adds none, and keeps each response's hook in a WeakMap (src/adapters/shared-prototype.ts).
- * Times, in alternating batches of CPU time, making a ServerResponse and adding the four wrappers
- * (new closures each time, as the adapter does), with and without a prototype change first, the
- * WeakMap entry after a prototype change, and making one without adding anything (the floor).
- * Run: npx tsx bench/prototype-stores.ts
+ * profiles"): the `node:http` adapter adds four method wrappers to each response (writeHead,
+ * flushHeaders, write, end), as express-session and on-headers add theirs. Times, in alternating
+ * batches of CPU time, making a ServerResponse and adding the four wrappers (new closures each time,
+ * as the adapter does), with and without a prototype change first, and making one without adding
+ * anything (the floor). Run: npx tsx bench/prototype-stores.ts
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
@@ -31,18 +29,11 @@ function withWrappers(res: ServerResponse): ServerResponse {
   return res;
 }
 
-const hooks = new WeakMap<ServerResponse, () => void>();
-function withHook(res: ServerResponse): ServerResponse {
-  hooks.set(res, () => undefined);
-  return res;
-}
-
 const subjects = {
   'plain ServerResponse, nothing added (floor)': () => response(false),
   'plain ServerResponse + 4 wrappers': () => withWrappers(response(false)),
   'prototype changed, nothing added': () => response(true),
   'prototype changed + 4 wrappers (Express)': () => withWrappers(response(true)),
-  'prototype changed + a WeakMap entry': () => withHook(response(true)),
 };
 const samples = new Map<string, number[]>(Object.keys(subjects).map((name) => [name, []]));
 for (let round = 0; round < ROUNDS + 1; round++) {

@@ -9,11 +9,10 @@
  *
  * @module
  */
-import { IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineSession, type Session, type SessionConfig, type SessionOptions } from '#core';
 import { isThenable } from '../async/maybe-promise.js';
 import { attach, discardSessionChanges } from './http.js';
-import { sharedPrototypeAbove } from './shared-prototype.js';
 
 declare global {
   // Express's own declarations merge into this namespace (@types/express-serve-static-core): this is
@@ -74,56 +73,14 @@ export function session(options: SessionOptions | SessionConfig): SessionMiddlew
     }
     if (isThenable(session)) {
       Promise.resolve(session).then((opened) => {
-        setSession(req, opened);
+        (req as IncomingMessage & { session: Session }).session = opened;
         next();
       }, next);
       return;
     }
-    setSession(req, session);
+    (req as IncomingMessage & { session: Session }).session = session;
     next();
   };
-}
-
-/** The sessions of requests whose `session` is the accessor on their shared prototype. */
-const sessions = new WeakMap<IncomingMessage, Session>();
-/** Shared request prototypes given that accessor (true), or found unfit for it (false). */
-const accessible = new WeakMap<object, boolean>();
-
-/**
- * `req.session = session`, without adding a property to an Express request when it can (a store
- * costs a new hidden class there; see shared-prototype.ts): the prototype every request of the
- * Express copy shares gets, once, a `session` accessor that reads a WeakMap. Assigning
- * `req.session` still works (it makes an own property, as before), and a request that meets the
- * accessor with no session of ours reads undefined.
- */
-function setSession(req: IncomingMessage, session: Session): void {
-  const holder = Object.hasOwn(req, 'session') ? undefined : sharedPrototypeAbove(req, IncomingMessage.prototype);
-  if (holder !== undefined && hasSessionAccessor(holder)) {
-    sessions.set(req, session);
-    // Something between the request and the shared prototype may name `session` itself.
-    if ((req as IncomingMessage & { session: Session }).session === session) return;
-    sessions.delete(req);
-  }
-  (req as IncomingMessage & { session: Session }).session = session;
-}
-
-function hasSessionAccessor(holder: object): boolean {
-  const known = accessible.get(holder);
-  if (known !== undefined) return known;
-  const fit = Object.isExtensible(holder) && !Object.hasOwn(holder, 'session');
-  if (fit)
-    Object.defineProperty(holder, 'session', {
-      configurable: true,
-      enumerable: false,
-      get(this: IncomingMessage) {
-        return sessions.get(this);
-      },
-      set(this: IncomingMessage, value: unknown) {
-        Object.defineProperty(this, 'session', { value, writable: true, enumerable: true, configurable: true });
-      },
-    });
-  accessible.set(holder, fit);
-  return fit;
 }
 
 /** A Connect/Express error middleware: `(error, req, res, next)`. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   checkTransport,
   commitSession,
@@ -19,7 +19,6 @@ import {
 import { commitNow } from '../session/commit.js';
 import { readNow } from '../session/read.js';
 import { isThenable } from '../async/maybe-promise.js';
-import { canDefineMethods, sharedPrototypeAbove } from './shared-prototype.js';
 
 /** A request handler that gets the request's session; it may be async. */
 export type SessionHandler = (req: IncomingMessage, res: ServerResponse, session: Session) => unknown;
@@ -196,8 +195,12 @@ const HEAD_WRITERS = ['writeHead', 'flushHeaders', 'write', 'end'] as const;
  * its lines are set and the call goes on as it was made. Otherwise that call and any later ones are
  * queued, then replayed in order once the cookie lines are in. Each method keeps its own return
  * value: `this`, or `false` from `write` (backpressure) followed by `'drain'`, which pipes and
- * `once(res, 'drain')` wait for. The calls reach this hook through wrappers on the response itself,
- * or, on Express, through the prototype its responses share (hookedThroughPrototype).
+ * `once(res, 'drain')` wait for.
+ *
+ * On Express each wrapper added here costs V8 a new hidden class for the response (Express changed
+ * its prototype: bench/prototype-stores.ts). Defining the four once on the prototype Express's
+ * responses share, with each response's state in a WeakMap, was tried and measured no cheaper per
+ * request under HTTP load (docs/performance.md, "Tried and left out"), so it was not kept.
  */
 function commitBeforeHeaders(
   res: ServerResponse,
@@ -226,89 +229,37 @@ function commitBeforeHeaders(
       fail(error); // what the original call would have thrown at its caller (e.g. bad arguments)
     }
   };
-  const intercept: HeadHook = (method, original, self, args) => {
-    if (passThrough) return original.apply(self, args);
-    if (queue === undefined) {
-      if (method === 'writeHead') headArgs = args;
-      // Node's own end() calls this.writeHead(): from here on, calls go straight through (a replay too).
-      passThrough = true;
-      let lines: Lines;
-      try {
-        lines = commit(method === 'writeHead' && typeof args[0] === 'number' ? args[0] : res.statusCode);
-        if (!isThenable(lines)) setLines(lines);
-      } catch (error) {
-        fail(error);
-        return method === 'write' ? false : method === 'flushHeaders' ? undefined : self; // the call is dropped
-      }
-      if (!isThenable(lines)) return original.apply(self, args);
-      passThrough = false;
-      queue = [];
-      Promise.resolve(lines).then((ready) => {
-        passThrough = true;
-        flush(ready);
-      }, fail);
-    }
-    queue.push(() => original.apply(self, args));
-    if (method === 'writeHead') headArgs ??= args;
-    if (method !== 'write') return method === 'flushHeaders' ? undefined : self;
-    owesDrain = true;
-    return false;
-  };
-  if (!hooks.has(res) && hookedThroughPrototype(res)) {
-    hooks.set(res, intercept);
-    return;
-  }
-  // Plain Node (and Connect): own wrappers, cheap on a response whose prototype Node set. They are
-  // also how a second session middleware on the same response (another cookie) chains to the first.
   for (const method of HEAD_WRITERS) {
-    const original = res[method] as HeadWriterMethod;
+    const original = res[method] as (this: ServerResponse, ...args: unknown[]) => unknown;
     res[method] = function (this: ServerResponse, ...args: unknown[]) {
-      return intercept(method, original, this, args);
+      if (passThrough) return original.apply(this, args);
+      if (queue === undefined) {
+        if (method === 'writeHead') headArgs = args;
+        // Node's own end() calls this.writeHead(): from here on, calls go straight through (a replay too).
+        passThrough = true;
+        let lines: Lines;
+        try {
+          lines = commit(method === 'writeHead' && typeof args[0] === 'number' ? args[0] : res.statusCode);
+          if (!isThenable(lines)) setLines(lines);
+        } catch (error) {
+          fail(error);
+          return method === 'write' ? false : method === 'flushHeaders' ? undefined : this; // the call is dropped
+        }
+        if (!isThenable(lines)) return original.apply(this, args);
+        passThrough = false;
+        queue = [];
+        Promise.resolve(lines).then((ready) => {
+          passThrough = true;
+          flush(ready);
+        }, fail);
+      }
+      queue.push(() => original.apply(this, args));
+      if (method === 'writeHead') headArgs ??= args;
+      if (method !== 'write') return method === 'flushHeaders' ? undefined : this;
+      owesDrain = true;
+      return false;
     } as never;
   }
-}
-
-type HeadWriter = (typeof HEAD_WRITERS)[number];
-type HeadWriterMethod = (this: ServerResponse, ...args: unknown[]) => unknown;
-/** One response's head-writer calls: the method called, what it does unhooked, and its arguments. */
-type HeadHook = (method: HeadWriter, original: HeadWriterMethod, self: ServerResponse, args: unknown[]) => unknown;
-/** The hook of each response hooked through its shared prototype (see hookedThroughPrototype). */
-const hooks = new WeakMap<ServerResponse, HeadHook>();
-/** Shared prototypes already given the head writers below (true), or found unfit for them (false). */
-const hookable = new WeakMap<object, boolean>();
-
-/**
- * Whether this response's head writers reach {@link hooks} through the prototype it shares with every
- * response of its app (Express's; see shared-prototype.ts): then the adapter adds no property to
- * the response, only a WeakMap entry. Each such method is defined once per prototype, looks up the
- * response's hook, and otherwise behaves as the method it hides (found on each call, so a later
- * instrumentation of Node's ServerResponse still applies). A response with no hook, from a route
- * before the middleware or another app of the same Express, goes straight through.
- */
-function hookedThroughPrototype(res: ServerResponse): boolean {
-  const holder = sharedPrototypeAbove(res, ServerResponse.prototype);
-  if (holder === undefined) return false;
-  const known = hookable.get(holder);
-  if (known !== undefined) return known;
-  const fit = canDefineMethods(holder, HEAD_WRITERS);
-  if (fit) {
-    const above = Object.getPrototypeOf(holder) as Record<HeadWriter, HeadWriterMethod>;
-    for (const method of HEAD_WRITERS) {
-      const own = Object.getOwnPropertyDescriptor(holder, method)?.value as HeadWriterMethod | undefined;
-      Object.defineProperty(holder, method, {
-        configurable: true,
-        writable: true,
-        enumerable: false,
-        value: function (this: ServerResponse, ...args: unknown[]) {
-          const original = own ?? above[method];
-          const hook = hooks.get(this);
-          return hook === undefined ? original.apply(this, args) : hook(method, original, this, args);
-        },
-      });
-    }
-  }
-  hookable.set(holder, fit);
-  return fit;
 }
 
 /**
