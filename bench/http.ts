@@ -18,7 +18,9 @@
  * connections on 127.0.0.1, for ROUND_S seconds per case. On a small machine wrk and the server share
  * the cores, so requests/s mostly measures the machine; the figure is the server process's own CPU
  * time (process.cpuUsage, every thread, asked over IPC before and after each wrk run) divided by the
- * requests wrk completed. Requests/s and wrk's p99 latency are printed alongside.
+ * requests wrk completed, with its kernel part (system time: on loopback a `writev` also runs the
+ * receiving side's TCP work and wakes wrk, so that part moves with how the two processes interleave
+ * more than with the server's own code). Requests/s and wrk's p99 latency are printed alongside.
  *
  * One framework at a time: its variants each run in a server child process of their own (so one
  * library's garbage or JIT state never lands on another's bill), all started before the first round.
@@ -98,8 +100,8 @@ const FOLLOW_SCRIPT = fileURLToPath(new URL('follow-cookie.lua', import.meta.url
  */
 const NO_FOLLOW: ReadonlySet<string> = new Set(['koa-session']);
 
-/** What a server child sends over IPC: its port once, then its CPU time (µs) per question. */
-type ServerMessage = { port: number } | { cpu: number };
+/** What a server child sends over IPC: its port once, then its CPU time (µs, user and kernel) per question. */
+type ServerMessage = { port: number } | { user: number; system: number };
 
 /** The three routes every server answers: /init writes the sample, /read and /write are timed. */
 interface SessionLike {
@@ -275,7 +277,7 @@ async function serve(framework: Framework, variant: string): Promise<void> {
   const port = await listen();
   process.on('message', () => {
     const { user, system } = process.cpuUsage();
-    process.send!({ cpu: user + system } satisfies ServerMessage);
+    process.send!({ user, system } satisfies ServerMessage);
   });
   // Exit on the parent's word rather than on disconnect alone, so --cpu-prof writes its profile.
   process.on('disconnect', () => process.exit(0));
@@ -287,11 +289,17 @@ function listenOn(server: ReturnType<typeof createServer>): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
+/** A server's CPU time so far, µs: in its own code (user) and in the kernel on its behalf (system). */
+interface CpuTime {
+  user: number;
+  system: number;
+}
+
 /** A server child and its IPC. */
 interface Server {
   readonly variant: string;
   readonly port: number;
-  cpu(): Promise<number>;
+  cpu(): Promise<CpuTime>;
   stop(): Promise<void>;
 }
 
@@ -319,7 +327,7 @@ async function startServer(framework: Framework, variant: string): Promise<Serve
     async cpu() {
       const message = next();
       child.send('cpu');
-      return ((await message) as { cpu: number }).cpu;
+      return (await message) as CpuTime;
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -376,6 +384,8 @@ async function crossCheck(server: Server, cookie: string): Promise<void> {
 interface Sample {
   /** Server CPU µs per request. */
   cpu: number;
+  /** The part of it in the kernel (system calls: on loopback, `writev` also delivers to wrk). */
+  kernel: number;
   rate: number;
   p99ms: number;
   requests: number;
@@ -405,7 +415,15 @@ async function run(server: Server, kind: Kind, cookie: string, seconds: number):
     !/Non-2xx|Socket errors/.test(out) && requests > 0,
     `wrk ${server.variant} ${kind}: every response 2xx, no socket errors\n${out}`,
   );
-  return { cpu: (after - before) / requests, rate, p99ms: latencyMs(/99%\s+([\d.]+)(us|ms|s)\b/.exec(out)), requests };
+  const user = after.user - before.user;
+  const kernel = after.system - before.system;
+  return {
+    cpu: (user + kernel) / requests,
+    kernel: kernel / requests,
+    rate,
+    p99ms: latencyMs(/99%\s+([\d.]+)(us|ms|s)\b/.exec(out)),
+    requests,
+  };
 }
 
 function latencyMs(match: RegExpExecArray | null): number {
@@ -438,7 +456,7 @@ async function main(): Promise<void> {
   // This process and the wrk it starts stay off the servers' core.
   if (PIN) execFileSync('taskset', ['-a', '-p', '-c', CLIENT_CORES, String(process.pid)], { stdio: 'ignore' });
   console.log(
-    'server CPU µs/request: median of rounds; ratios: median of per-round ratios [range]; req/s and p99: medians\n',
+    'server CPU µs/request (kernel: the part spent in system calls): median of rounds; ratios: median of per-round ratios [range]; req/s and p99: medians\n',
   );
   for (const framework of frameworks) {
     const samples = new Map<string, Sample[]>();
@@ -487,13 +505,15 @@ function report(framework: Framework, samples: Map<string, Sample[]>): void {
   const ourVariants = variantsOf(framework).filter((variant) => variant.startsWith('ours'));
   console.log(`${framework}`);
   console.log(
-    `  ${'variant'.padEnd(42)} ${'CPU µs/req'.padStart(10)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`,
+    `  ${'variant'.padEnd(42)} ${'CPU µs/req'.padStart(10)} ${'kernel'.padStart(7)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`,
   );
   const line = (label: string, list: Sample[], extra: string) =>
     console.log(
       `  ${label.padEnd(42)} ${median(list.map((s) => s.cpu))
         .toFixed(1)
-        .padStart(10)} ${median(list.map((s) => s.rate))
+        .padStart(10)} ${median(list.map((s) => s.kernel))
+        .toFixed(1)
+        .padStart(7)} ${median(list.map((s) => s.rate))
         .toFixed(0)
         .padStart(8)} ` +
         `${median(list.map((s) => s.p99ms))
