@@ -14,6 +14,7 @@ import { describe } from '../text/describe.js';
 import { keyringState, type Keyring } from '../keys/keyring.js';
 import { checkRecord } from './options.js';
 import type { SaveContext, SessionStore, StoreContext, StoreLoadResult } from './store.js';
+import { noteSource, sourceOf, type Session } from './session.js';
 import { flatEntries, TokenCache } from './token-cache.js';
 
 /**
@@ -21,8 +22,8 @@ import { flatEntries, TokenCache } from './token-cache.js';
  * and loading straight into the request's session. The store's public methods return promises.
  */
 export interface DirectCookieStore {
-  load(value: string, context: StoreContext, into: Map<string, string>): MaybePromise<StoreLoadResult>;
-  save(data: ReadonlyMap<string, string>, context: SaveContext): MaybePromise<string>;
+  load(value: string, context: StoreContext, into: Session): MaybePromise<StoreLoadResult>;
+  save(data: Session, context: SaveContext): MaybePromise<string>;
 }
 
 const directs = new WeakMap<SessionStore, DirectCookieStore>();
@@ -89,13 +90,14 @@ export function makeCookieStore(
     if (result.ok) cache.admit(value, context, keys, result);
     return result;
   };
-  const issued = (token: string, context: SaveContext, entries: string[]): string => {
-    cache.admitIssued(token, context, keys, keyId, entries);
+  const issued = (token: string, context: SaveContext, entries: string[], source: object | undefined): string => {
+    cache.admitIssued(token, context, keys, keyId, entries, source);
     return token;
   };
   directs.set(store, {
     load: (value, context, into) => {
-      const cached = cache.get(value, context, keys, into);
+      // The session notes the entry it came from: saving it replaces that entry (token-cache.ts).
+      const cached = cache.get(value, context, keys, into, noteSource);
       if (cached !== undefined) return cached;
       const opened = openDirect(value, loadOptions(context), into);
       return isThenable(opened)
@@ -105,9 +107,9 @@ export function makeCookieStore(
     // The token goes into the cache as it is made: the browser sends it back with its next request.
     save: (data, context) => {
       const made = makeDirect(data, saveOptions(context));
-      if (!isThenable(made)) return issued(made, context, flatEntries(data));
+      if (!isThenable(made)) return issued(made, context, flatEntries(data), sourceOf(data));
       const entries = flatEntries(data); // copied before the wait, as the core encoded it
-      return made.then((token) => issued(token, context, entries));
+      return made.then((token) => issued(token, context, entries, sourceOf(data)));
     },
   });
   return store;

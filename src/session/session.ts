@@ -64,6 +64,8 @@ let changesOf: (session: Session) => number;
 let differsFromLoaded: (session: Session) => boolean;
 let setMetadata: (session: Session, keyId: string | null, issuedAt: number | null, expiresAt: number | null) => void;
 let setCommitted: (session: Session) => void;
+let setSource: (session: Session, source: object) => void;
+let getSource: (session: Session) => object | undefined;
 
 /**
  * A session: a `Map<string, string>` (`get`, `set`, `has`, `delete`, `clear`, `size`, iteration)
@@ -107,6 +109,8 @@ export class Session extends Map<string, string> {
   #sizeAtRead = 0;
   /** Set by commitSession: a change after it could not be sent, so it throws instead of being lost. */
   #committed = false;
+  /** What the store that loaded the data noted for its own save (cookie-store.ts: the cache entry). */
+  #source: object | undefined = undefined;
 
   static {
     changesOf = (session) => session.#changes;
@@ -126,6 +130,10 @@ export class Session extends Map<string, string> {
     setCommitted = (session) => {
       session.#committed = true;
     };
+    setSource = (session, source) => {
+      session.#source = source;
+    };
+    getSource = (session) => session.#source;
   }
 
   /**
@@ -257,6 +265,19 @@ export function changedSinceRead(session: Session): boolean {
  */
 export function markCommitted(session: Session): void {
   setCommitted(session);
+}
+
+/**
+ * Notes where the store found the session's data (module-internal: the cookie store notes the cache
+ * entry a read came from, and takes it back when it saves the session; token-cache.ts admitIssued).
+ */
+export function noteSource(session: Session, source: object): void {
+  setSource(session, source);
+}
+
+/** What {@link noteSource} noted for the session, if anything (module-internal). */
+export function sourceOf(session: Session): object | undefined {
+  return getSource(session);
 }
 
 function committedError(method: string): TypeError {

@@ -7,6 +7,8 @@
  * It also keeps the tokens the cookie store has just issued (`admitIssued`): the browser sends the
  * new cookie back on its next request, and a session written on every request would otherwise be
  * decrypted on every request, one token after another (the "write, new cookie" case of bench/http.ts).
+ * A session read from an issued token and saved again replaces that token's entry with the new one,
+ * so a browser that keeps its cookies holds one entry, not one per write (see `admitIssued`).
  *
  * What makes it safe (SECURITY.md, "The verified-token cache", argues each point):
  * - only a token that authenticated and passed every check is admitted (`admit` takes a success),
@@ -48,17 +50,30 @@ const SEEN_SLOTS = 4096;
 
 const mapSet = Map.prototype.set;
 
-interface Entry {
-  readonly token: string;
-  readonly context: string;
-  readonly keys: Keyring;
-  /** The data, flat: key, value, key, value… */
-  readonly entries: readonly string[];
-  readonly keyId: string | null;
-  /** Ms since the epoch, whole seconds (the token's). */
-  readonly issuedAt: number;
-  readonly expiresAt: number | null;
-  readonly rotated: boolean;
+/**
+ * One cached token and what the core answers for it. A class, so that an entry the session layer
+ * hands back (the one a session was read from: `admitIssued`) is recognised as one.
+ */
+class Entry {
+  /** Set once a session read from this entry has been saved as a new token (see `admitIssued`). */
+  superseded = false;
+
+  constructor(
+    /** The lookup key: the token's last KEY_CHARS characters. */
+    readonly key: string,
+    readonly token: string,
+    readonly context: string,
+    readonly keys: Keyring,
+    /** The data, flat: key, value, key, value… */
+    readonly entries: readonly string[],
+    readonly keyId: string | null,
+    /** Ms since the epoch, whole seconds (the token's). */
+    readonly issuedAt: number,
+    readonly expiresAt: number | null,
+    readonly rotated: boolean,
+    /** True for a token this store issued (`admitIssued`), false for one it opened (`admit`). */
+    readonly issued: boolean,
+  ) {}
 }
 
 /**
@@ -96,9 +111,16 @@ export class TokenCache {
   /**
    * The cached result for `token` under `context` and `keys`, its data copied into `into`; or
    * undefined (then open the token with the core). Never answers for a token the core would reject
-   * at this request's clock, skew and `issuedAfter`.
+   * at this request's clock, skew and `issuedAfter`. On a hit, `onHit(into, source)` is called
+   * first: `source` is the entry, which `admitIssued` takes back when that session is saved.
    */
-  get(token: string, context: StoreContext, keys: Keyring, into: Map<string, string>): StoreLoadSuccess | undefined {
+  get<M extends Map<string, string>>(
+    token: string,
+    context: StoreContext,
+    keys: Keyring,
+    into: M,
+    onHit?: (into: M, source: object) => void,
+  ): StoreLoadSuccess | undefined {
     if (token.length < KEY_CHARS) return undefined;
     const key = token.slice(-KEY_CHARS);
     let entry = this.#young.get(key);
@@ -111,11 +133,12 @@ export class TokenCache {
       this.#forget(key);
       return undefined;
     }
-    if (!young) this.#keep(key, entry);
+    if (!young) this.#keep(entry);
     const { entries } = entry;
     // Map.prototype.set: the core fills the session the same way, so the session's own set (which
     // marks it changed) is not called; the session layer marks it loaded afterwards.
     for (let i = 0; i < entries.length; i += 2) mapSet.call(into, entries[i], entries[i + 1]);
+    onHit?.(into, entry);
     return {
       ok: true,
       data: into,
@@ -141,16 +164,21 @@ export class TokenCache {
     )
       return;
     const own = detached(token);
-    this.#keep(own.slice(-KEY_CHARS), {
-      token: own,
-      context: context.name,
-      keys,
-      entries: flatEntries(result.data),
-      keyId: result.keyId ?? null,
-      issuedAt,
-      expiresAt: result.expiresAt ?? null,
-      rotated: result.rotated === true,
-    });
+    const key = own.slice(-KEY_CHARS);
+    this.#keep(
+      new Entry(
+        key,
+        own,
+        context.name,
+        keys,
+        flatEntries(result.data),
+        result.keyId ?? null,
+        issuedAt,
+        result.expiresAt ?? null,
+        result.rotated === true,
+        false,
+      ),
+    );
   }
 
   /**
@@ -159,21 +187,46 @@ export class TokenCache {
    * core answers when it opens that token, computed as the core computes it (issue time and expiry in
    * whole seconds: core/options.ts checkSealOptions; in ms, no expiry as null: core/result.ts judge;
    * a test holds the two equal). No seen-once filter: a token sent to a browser comes back with its
-   * next request, unless a later write replaces it first.
+   * next request, unless a later write replaces it first. `source` is what `get` passed to its
+   * `onHit` for the session being saved (undefined when it was not read from this cache): the
+   * entry it replaces.
    */
-  admitIssued(token: string, context: SaveContext, keys: Keyring, keyId: string, entries: string[]): void {
+  admitIssued(
+    token: string,
+    context: SaveContext,
+    keys: Keyring,
+    keyId: string,
+    entries: string[],
+    source: object | undefined,
+  ): void {
     if (token.length < KEY_CHARS || token.length > this.#maxChars / 2) return;
+    if (source instanceof Entry) {
+      // The session came from a token already answered with a successor once: its client sends
+      // tokens again after it was sent a newer one (a client that keeps no cookies, a script, parallel
+      // requests), so this one is unlikely to come back either, and keeping it would push out entries
+      // that do.
+      if (source.superseded) return;
+      source.superseded = true;
+      // A token this store issued came back: its client keeps the cookies it is sent and will send
+      // this new one next, not that one. Dropped now, an entry lives one round trip instead of until
+      // its generation goes: far less for the garbage collector to copy and promote under load.
+      if (source.issued) this.#drop(source);
+    }
     const issuedAt = Math.floor(context.now / 1000) * 1000;
-    this.#keep(token.slice(-KEY_CHARS), {
-      token,
-      context: context.name,
-      keys,
-      entries,
-      keyId,
-      issuedAt,
-      expiresAt: context.ttl === Infinity ? null : issuedAt + context.ttl * 1000,
-      rotated: false,
-    });
+    this.#keep(
+      new Entry(
+        token.slice(-KEY_CHARS),
+        token,
+        context.name,
+        keys,
+        entries,
+        keyId,
+        issuedAt,
+        context.ttl === Infinity ? null : issuedAt + context.ttl * 1000,
+        false,
+        true,
+      ),
+    );
   }
 
   /**
@@ -181,7 +234,8 @@ export class TokenCache {
    * the young generation into the old one (and dropping the old one) if the entry would take it past
    * half of either bound. Each generation thus stays within half of each bound, and the two within it.
    */
-  #keep(key: string, entry: Entry): void {
+  #keep(entry: Entry): void {
+    const key = entry.key;
     this.#forget(key);
     const chars = entry.token.length;
     if (this.#young.size + 1 > this.#maxEntries / 2 || this.#youngChars + chars > this.#maxChars / 2) {
@@ -206,6 +260,17 @@ export class TokenCache {
     if (old !== undefined) {
       this.#old.delete(key);
       this.#oldChars -= old.token.length;
+    }
+  }
+
+  /** Removes `entry` itself, if this cache still holds it. */
+  #drop(entry: Entry): void {
+    if (this.#young.get(entry.key) === entry) {
+      this.#young.delete(entry.key);
+      this.#youngChars -= entry.token.length;
+    } else if (this.#old.get(entry.key) === entry) {
+      this.#old.delete(entry.key);
+      this.#oldChars -= entry.token.length;
     }
   }
 
