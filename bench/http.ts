@@ -34,7 +34,8 @@
  * (written when they exit; the largest file is the main thread's, others are tsx's loader thread); `node bench/profile-summary.ts <file.cpuprofile>` lists the hottest functions.
  * BENCH_HTTP_BASELINE=<dir> adds the variant "ours, baseline" to every framework: the same server on
  * the build in <dir> (a checkout of another revision, after `npm ci && npm run build` there), with
- * the ratio ours ÷ baseline per kind, so a change is measured beside the code before it in one run.
+ * the ratio ours ÷ baseline per kind, so a change is measured beside the code before it in one run
+ * (BENCH_HTTP_VARIANTS, below, can leave the peers out of such a run).
  * Run: npm run bench:http (it builds dist/ first: the servers import the built package).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -83,10 +84,17 @@ const FRAMEWORKS = {
   hono: ['bare', 'ours', 'iron-session'],
 } as const satisfies Record<string, readonly string[]>;
 type Framework = keyof typeof FRAMEWORKS;
+/**
+ * BENCH_HTTP_VARIANTS='bare|ours|ours, baseline' (names as printed, `|` between them) runs only those
+ * variants: a before/after comparison then spends the run's time on the two builds. The bare
+ * handler always runs, as every "over bare" figure needs it.
+ */
+const ONLY_VARIANTS = process.env.BENCH_HTTP_VARIANTS?.split('|');
 /** A framework's variants, with "ours, baseline" after ours when BENCH_HTTP_BASELINE is set. */
 function variantsOf(framework: Framework): readonly string[] {
   const variants: readonly string[] = FRAMEWORKS[framework];
-  return BASELINE === undefined ? variants : variants.flatMap((v) => (v === 'ours' ? [v, 'ours, baseline'] : [v]));
+  const all = BASELINE === undefined ? variants : variants.flatMap((v) => (v === 'ours' ? [v, 'ours, baseline'] : [v]));
+  return ONLY_VARIANTS === undefined ? all : all.filter((v) => v === 'bare' || ONLY_VARIANTS.includes(v));
 }
 const KINDS = ['read', 'write', 'write, new cookie'] as const;
 type Kind = (typeof KINDS)[number];
