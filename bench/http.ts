@@ -20,7 +20,8 @@
  * time (process.cpuUsage, every thread, asked over IPC before and after each wrk run) divided by the
  * requests wrk completed, with its kernel part (system time: on loopback a `writev` also runs the
  * receiving side's TCP work and wakes wrk, so that part moves with how the two processes interleave
- * more than with the server's own code). Requests/s and wrk's p99 latency are printed alongside.
+ * more than with the server's own code) and the main thread's garbage-collection pauses (perf_hooks
+ * 'gc' entries). Requests/s and wrk's p99 latency are printed alongside.
  *
  * One framework at a time: its variants each run in a server child process of their own (so one
  * library's garbage or JIT state never lands on another's bill), all started before the first round.
@@ -42,6 +43,7 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateKey } from 'sealed-session';
 import type { SessionEnv } from 'sealed-session/hono';
@@ -108,8 +110,11 @@ const FOLLOW_SCRIPT = fileURLToPath(new URL('follow-cookie.lua', import.meta.url
  */
 const NO_FOLLOW: ReadonlySet<string> = new Set(['koa-session']);
 
-/** What a server child sends over IPC: its port once, then its CPU time (µs, user and kernel) per question. */
-type ServerMessage = { port: number } | { user: number; system: number };
+/**
+ * What a server child sends over IPC: its port once, then per question its CPU time (µs, user and
+ * kernel) and the time its main thread spent in garbage collection pauses (µs).
+ */
+type ServerMessage = { port: number } | CpuTime;
 
 /** The three routes every server answers: /init writes the sample, /read and /write are timed. */
 interface SessionLike {
@@ -282,10 +287,16 @@ async function serve(framework: Framework, variant: string): Promise<void> {
     }
   }
 
+  // V8's collection pauses on the main thread, as Node reports them (perf_hooks 'gc' entries, which
+  // arrive after each collection): a library that keeps objects alive across requests pays here.
+  let gcMs = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  }).observe({ entryTypes: ['gc'] });
   const port = await listen();
   process.on('message', () => {
     const { user, system } = process.cpuUsage();
-    process.send!({ user, system } satisfies ServerMessage);
+    process.send!({ user, system, gc: gcMs * 1000 } satisfies ServerMessage);
   });
   // Exit on the parent's word rather than on disconnect alone, so --cpu-prof writes its profile.
   process.on('disconnect', () => process.exit(0));
@@ -297,10 +308,14 @@ function listenOn(server: ReturnType<typeof createServer>): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-/** A server's CPU time so far, µs: in its own code (user) and in the kernel on its behalf (system). */
+/**
+ * A server's CPU time so far, µs: in its own code (user) and in the kernel on its behalf (system);
+ * and its main thread's garbage-collection pauses so far, µs (part of `user`).
+ */
 interface CpuTime {
   user: number;
   system: number;
+  gc: number;
 }
 
 /** A server child and its IPC. */
@@ -394,6 +409,8 @@ interface Sample {
   cpu: number;
   /** The part of it in the kernel (system calls: on loopback, `writev` also delivers to wrk). */
   kernel: number;
+  /** Main-thread garbage-collection pauses, µs per request (part of `cpu`). */
+  gc: number;
   rate: number;
   p99ms: number;
   requests: number;
@@ -425,9 +442,11 @@ async function run(server: Server, kind: Kind, cookie: string, seconds: number):
   );
   const user = after.user - before.user;
   const kernel = after.system - before.system;
+  const gc = (after.gc - before.gc) / requests;
   return {
     cpu: (user + kernel) / requests,
     kernel: kernel / requests,
+    gc,
     rate,
     p99ms: latencyMs(/99%\s+([\d.]+)(us|ms|s)\b/.exec(out)),
     requests,
@@ -464,7 +483,7 @@ async function main(): Promise<void> {
   // This process and the wrk it starts stay off the servers' core.
   if (PIN) execFileSync('taskset', ['-a', '-p', '-c', CLIENT_CORES, String(process.pid)], { stdio: 'ignore' });
   console.log(
-    'server CPU µs/request (kernel: the part spent in system calls): median of rounds; ratios: median of per-round ratios [range]; req/s and p99: medians\n',
+    'server CPU µs/request (kernel: the part spent in system calls; GC: main-thread collection pauses): median of rounds; ratios: median of per-round ratios [range]; req/s and p99: medians\n',
   );
   for (const framework of frameworks) {
     const samples = new Map<string, Sample[]>();
@@ -513,7 +532,7 @@ function report(framework: Framework, samples: Map<string, Sample[]>): void {
   const ourVariants = variantsOf(framework).filter((variant) => variant.startsWith('ours'));
   console.log(`${framework}`);
   console.log(
-    `  ${'variant'.padEnd(42)} ${'CPU µs/req'.padStart(10)} ${'kernel'.padStart(7)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`,
+    `  ${'variant'.padEnd(42)} ${'CPU µs/req'.padStart(10)} ${'kernel'.padStart(7)} ${'GC'.padStart(5)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)}   over bare [range]`,
   );
   const line = (label: string, list: Sample[], extra: string) =>
     console.log(
@@ -521,7 +540,9 @@ function report(framework: Framework, samples: Map<string, Sample[]>): void {
         .toFixed(1)
         .padStart(10)} ${median(list.map((s) => s.kernel))
         .toFixed(1)
-        .padStart(7)} ${median(list.map((s) => s.rate))
+        .padStart(7)} ${median(list.map((s) => s.gc))
+        .toFixed(1)
+        .padStart(5)} ${median(list.map((s) => s.rate))
         .toFixed(0)
         .padStart(8)} ` +
         `${median(list.map((s) => s.p99ms))
