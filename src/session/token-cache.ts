@@ -7,8 +7,8 @@
  * It also keeps the tokens the cookie store has just issued (`admitIssued`): the browser sends the
  * new cookie back on its next request, and a session written on every request would otherwise be
  * decrypted on every request, one token after another (the "write, new cookie" case of bench/http.ts).
- * A session read from an issued token and saved again replaces that token's entry with the new one,
- * so a browser that keeps its cookies holds one entry, not one per write (see `admitIssued`).
+ * A session read from a token that was already answered with a newer one is saved without keeping
+ * the next (see `admitIssued`): its client does not send back the cookies it is sent.
  *
  * What makes it safe (SECURITY.md, "The verified-token cache", argues each point):
  * - only a token that authenticated and passed every check is admitted (`admit` takes a success),
@@ -55,7 +55,7 @@ const mapSet = Map.prototype.set;
  * hands back (the one a session was read from: `admitIssued`) is recognised as one.
  */
 class Entry {
-  /** Set once a session read from this entry has been saved as a new token (see `admitIssued`). */
+  /** Set once a session read from this entry has been saved as a newer token (see `admitIssued`). */
   superseded = false;
 
   constructor(
@@ -71,8 +71,6 @@ class Entry {
     readonly issuedAt: number,
     readonly expiresAt: number | null,
     readonly rotated: boolean,
-    /** True for a token this store issued (`admitIssued`), false for one it opened (`admit`). */
-    readonly issued: boolean,
   ) {}
 }
 
@@ -176,7 +174,6 @@ export class TokenCache {
         issuedAt,
         result.expiresAt ?? null,
         result.rotated === true,
-        false,
       ),
     );
   }
@@ -189,7 +186,7 @@ export class TokenCache {
    * a test holds the two equal). No seen-once filter: a token sent to a browser comes back with its
    * next request, unless a later write replaces it first. `source` is what `get` passed to its
    * `onHit` for the session being saved (undefined when it was not read from this cache): the
-   * entry it replaces.
+   * entry of the token this one succeeds.
    */
   admitIssued(
     token: string,
@@ -201,16 +198,12 @@ export class TokenCache {
   ): void {
     if (token.length < KEY_CHARS || token.length > this.#maxChars / 2) return;
     if (source instanceof Entry) {
-      // The session came from a token already answered with a successor once: its client sends
-      // tokens again after it was sent a newer one (a client that keeps no cookies, a script, parallel
-      // requests), so this one is unlikely to come back either, and keeping it would push out entries
-      // that do.
+      // The session came from a token already answered with a newer one: its client sends tokens
+      // again after it was sent a newer one (a client that keeps no cookies, a script, a crawler),
+      // so this one is unlikely to come back either, and keeping it would only push out entries
+      // that do. A browser that keeps its cookies supersedes each token once.
       if (source.superseded) return;
       source.superseded = true;
-      // A token this store issued came back: its client keeps the cookies it is sent and will send
-      // this new one next, not that one. Dropped now, an entry lives one round trip instead of until
-      // its generation goes: far less for the garbage collector to copy and promote under load.
-      if (source.issued) this.#drop(source);
     }
     const issuedAt = Math.floor(context.now / 1000) * 1000;
     this.#keep(
@@ -224,7 +217,6 @@ export class TokenCache {
         issuedAt,
         context.ttl === Infinity ? null : issuedAt + context.ttl * 1000,
         false,
-        true,
       ),
     );
   }
@@ -260,17 +252,6 @@ export class TokenCache {
     if (old !== undefined) {
       this.#old.delete(key);
       this.#oldChars -= old.token.length;
-    }
-  }
-
-  /** Removes `entry` itself, if this cache still holds it. */
-  #drop(entry: Entry): void {
-    if (this.#young.get(entry.key) === entry) {
-      this.#young.delete(entry.key);
-      this.#youngChars -= entry.token.length;
-    } else if (this.#old.get(entry.key) === entry) {
-      this.#old.delete(entry.key);
-      this.#oldChars -= entry.token.length;
     }
   }
 
