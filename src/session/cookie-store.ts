@@ -96,7 +96,8 @@ export function makeCookieStore(
   };
   directs.set(store, {
     load: (value, context, into) => {
-      // The session notes the entry it came from: saving it replaces that entry (token-cache.ts).
+      // The session notes the entry it came from: its save tells the cache which token the new one
+      // succeeds (token-cache.ts, admitIssued).
       const cached = cache.get(value, context, keys, into, noteSource);
       if (cached !== undefined) return cached;
       const opened = openDirect(value, loadOptions(context), into);
