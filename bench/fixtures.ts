@@ -20,3 +20,11 @@ function sized(targetBytes: number): Map<string, string> {
 export const SESSION_3KB: ReadonlyMap<string, string> = sized(3000);
 export const SESSION_NEAR_LIMIT: ReadonlyMap<string, string> = sized(2950);
 export const EMPTY_SESSION: ReadonlyMap<string, string> = new Map();
+
+/** Ten cookies of other names, as a site sets them: the session's own are sent among them. */
+const UNRELATED_COOKIES = Array.from({ length: 10 }, (_, i) => `pref_${i}=${'v'.repeat(8 + i)}${i}`);
+
+/** A browser's Cookie header: `own` (name=value pairs) between the fifth and sixth unrelated cookie. */
+export function cookieHeader(...own: string[]): string {
+  return [...UNRELATED_COOKIES.slice(0, 5), ...own, ...UNRELATED_COOKIES.slice(5)].join('; ');
+}

@@ -82,7 +82,8 @@ export function ratioTo(timing: Timing, floor: Timing): number {
   return median(subject.map((us, i) => us / base[i]!));
 }
 
-function median(values: number[]): number {
+/** The middle value (the upper one of an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1]!;
 }

@@ -47,7 +47,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateKey } from 'sealed-session';
 import type { SessionEnv } from 'sealed-session/hono';
-import { SAMPLE_SESSION } from './fixtures.js';
+import { cookieHeader, SAMPLE_SESSION } from './fixtures.js';
 import { check } from './harness.js';
 
 const NAME = 'sid';
@@ -381,12 +381,11 @@ function get(port: number, path: string, cookie: string): Promise<Response> {
 
 /** The Cookie header of the timed requests: the library's own cookies from /init, among 10 others. */
 async function cookieFor(server: Server): Promise<string> {
-  const unrelated = Array.from({ length: 10 }, (_, i) => `pref_${i}=${'v'.repeat(8 + i)}${i}`);
-  if (server.variant === 'bare') return unrelated.join('; ');
+  if (server.variant === 'bare') return cookieHeader();
   const init = await get(server.port, '/init', '');
   const own = init.setCookies.map((line) => line.split(';')[0]!);
   check(init.status === 200 && own.length > 0, `${server.variant}: /init sets a cookie`);
-  return [...unrelated.slice(0, 5), ...own, ...unrelated.slice(5)].join('; ');
+  return cookieHeader(...own);
 }
 
 /** Cross-checks a variant before anything is timed: the session opens, writes send one cookie. */

@@ -14,7 +14,7 @@
 import * as node from 'sealed-session';
 import * as web from 'sealed-session/web';
 import { check, ratioTo, report, timeAlternatingAsync, timeAsync, type Timing } from './harness.js';
-import { SAMPLE_SESSION } from './fixtures.js';
+import { cookieHeader, SAMPLE_SESSION } from './fixtures.js';
 
 const TARGET = 1.2;
 const NAME = '__Host-session';
@@ -43,8 +43,7 @@ for (const [build, api] of [
   const keys = api.createKeyring(api.generateKey());
   const config = api.defineSession({ name: NAME, keys });
   const token = await api.seal(SAMPLE_SESSION, { keys, context: NAME });
-  const unrelated = Array.from({ length: 10 }, (_, i) => `pref_${i}=${'v'.repeat(8 + i)}${i}`);
-  const header = [...unrelated.slice(0, 5), `${NAME}=${token}`, ...unrelated.slice(5)].join('; ');
+  const header = cookieHeader(`${NAME}=${token}`);
   const written = new Map(SAMPLE_SESSION).set('lastSeen', '1735689600');
 
   const readOnly = async () => {
@@ -82,9 +81,7 @@ for (const [build, api] of [
   const rotating = await Promise.all(
     Array.from({ length: 2048 }, () => api.seal(SAMPLE_SESSION, { keys, context: NAME })),
   );
-  const rotatingHeaders = rotating.map((each) =>
-    [...unrelated.slice(0, 5), `${NAME}=${each}`, ...unrelated.slice(5)].join('; '),
-  );
+  const rotatingHeaders = rotating.map((each) => cookieHeader(`${NAME}=${each}`));
   let turn = 0;
   const readOnlyMiss = async () => {
     const state = await api.readSession(rotatingHeaders[turn++ & 2047], config);
@@ -145,8 +142,7 @@ for (const [build, api] of [
   check(opened.ok, 'fixed store: the token opens');
   const fixed: node.SessionStore = { save: async () => token, load: async () => opened };
   const config = node.defineSession({ name: NAME, store: fixed });
-  const unrelated = Array.from({ length: 10 }, (_, i) => `pref_${i}=${'v'.repeat(8 + i)}${i}`);
-  const header = [...unrelated.slice(0, 5), `${NAME}=${token}`, ...unrelated.slice(5)].join('; ');
+  const header = cookieHeader(`${NAME}=${token}`);
   const readOnly = async () => node.commitSession(await node.readSession(header, config), config);
   const readWrite = async () => {
     const state = await node.readSession(header, config);

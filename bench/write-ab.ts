@@ -10,8 +10,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import * as here from 'sealed-session';
-import { SAMPLE_SESSION } from './fixtures.js';
-import { check } from './harness.js';
+import { cookieHeader, SAMPLE_SESSION } from './fixtures.js';
+import { check, median } from './harness.js';
 
 const [otherDir, mode = 'follow'] = process.argv.slice(2);
 if (otherDir === undefined || (mode !== 'follow' && mode !== 'repeat'))
@@ -22,8 +22,7 @@ const PER_BATCH = 2000;
 
 type Api = Pick<typeof here, 'createKeyring' | 'generateKey' | 'defineSession' | 'readSession' | 'commitSession'>;
 const other = (await import(pathToFileURL(`${otherDir}/dist/index.js`).href)) as Api;
-const unrelated = Array.from({ length: 10 }, (_, i) => `pref_${i}=${'v'.repeat(8 + i)}${i}`);
-const headerWith = (line: string) => [...unrelated.slice(0, 5), line.split(';')[0], ...unrelated.slice(5)].join('; ');
+const headerWith = (line: string) => cookieHeader(line.split(';')[0]!);
 // Values made up front: a number turned into a string per write would sit in V8's number-string cache.
 const values = Array.from({ length: 1000 }, (_, i) => `v${i}`);
 
@@ -56,7 +55,6 @@ for (let round = 0; round < WARM_UP + ROUNDS; round++) {
     if (round >= WARM_UP) times[which]!.push((user + system) / PER_BATCH);
   }
 }
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const ratios = times[0].map((time, i) => time / times[1][i]!);
 console.log(
   `${mode}: this build ${median(times[0]).toFixed(2)} µs per write, the other ${median(times[1]).toFixed(2)} µs; ` +

@@ -19,7 +19,7 @@ import Fastify from 'fastify';
 import fastifySecureSession from '@fastify/secure-session';
 import { commitSession, createKeyring, defineSession, generateKey, readSession } from 'sealed-session';
 import { SAMPLE_SESSION } from './fixtures.js';
-import { check } from './harness.js';
+import { check, median } from './harness.js';
 
 const ROUNDS = 15;
 const PER_BATCH = 5000;
@@ -78,7 +78,6 @@ for (let round = 0; round < ROUNDS + 2; round++) {
     if (round >= 2) samples[name].push((spent.user + spent.system) / PER_BATCH); // two rounds of warm-up
   }
 }
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const ratio = (a: readonly number[], b: readonly number[]) => median(a.map((value, i) => value / b[i]!));
 console.log(`CPU µs per request, median of ${ROUNDS} alternating batches of ${PER_BATCH}; node ${process.version}`);
 console.log(`  floor: one AES-256-GCM encryption (node:crypto)           ${median(samples.floor).toFixed(2)}`);
